@@ -1,0 +1,83 @@
+import type { IncomingMessage } from 'node:http';
+import type { CorsOptions } from '../cors-options.interface.js';
+import { listOption } from './options-validation.js';
+import { OriginMatcher } from './origin-matcher.js';
+
+/** Methods allowed when a policy names none. */
+export const DEFAULT_METHODS: readonly string[] = ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'];
+
+/** How a policy answers `Access-Control-Request-Headers`. */
+export type AllowedHeaders =
+  | { readonly kind: 'reflect' }
+  | { readonly kind: 'any' }
+  | { readonly kind: 'list'; readonly names: ReadonlySet<string>; readonly header: string };
+
+/**
+ * One effective CORS policy, compiled once from merged options: everything the request path needs
+ * is precomputed (sets, header strings), so evaluating a request allocates next to nothing.
+ * Construct it only from options that passed validation.
+ */
+export class CorsPolicy {
+  /** `false` when CORS is disabled for the scope (`@Cors(false)`). */
+  readonly enabled: boolean;
+  readonly origins: OriginMatcher;
+  readonly credentials: boolean;
+  readonly methods: ReadonlySet<string>;
+  /** Allowed methods in configured order, as sent in `Access-Control-Allow-Methods`. */
+  readonly methodList: readonly string[];
+  readonly allowedHeaders: AllowedHeaders;
+  /** The `Access-Control-Expose-Headers` value, if any. */
+  readonly exposeHeaders: string | undefined;
+  readonly maxAge: number | undefined;
+  readonly preflightContinue: boolean;
+  readonly optionsSuccessStatus: number;
+  readonly privateNetwork: boolean;
+
+  /**
+   * @param options the merged options, or `false` for a disabled scope
+   */
+  constructor(readonly options: Readonly<CorsOptions> | false) {
+    const effective = options === false ? {} : options;
+    this.enabled = options !== false;
+    this.origins = new OriginMatcher(options === false ? false : effective.origin);
+    this.credentials = effective.credentials === true;
+    this.methodList = effective.methods === undefined ? DEFAULT_METHODS : [...new Set(listOption(effective.methods))];
+    this.methods = new Set(this.methodList);
+    this.allowedHeaders = compileAllowedHeaders(effective.allowedHeaders);
+    const exposed = effective.exposedHeaders === undefined ? [] : listOption(effective.exposedHeaders);
+    this.exposeHeaders = exposed.length > 0 ? exposed.join(', ') : undefined;
+    this.maxAge = effective.maxAge;
+    this.preflightContinue = effective.preflightContinue === true;
+    this.optionsSuccessStatus = effective.optionsSuccessStatus ?? 204;
+    this.privateNetwork = effective.privateNetwork === true;
+  }
+
+  /** Whether the method is allowed; HEAD is allowed wherever GET is. */
+  allowsMethod(method: string): boolean {
+    return this.methods.has(method) || (method === 'HEAD' && this.methods.has('GET'));
+  }
+
+  /** Whether the origin is allowed (see {@link OriginMatcher.matches}); never for a disabled scope. */
+  allowsOrigin(origin: string, request: IncomingMessage): boolean | Promise<boolean> {
+    return this.enabled && this.origins.matches(origin, request);
+  }
+
+  /** Whether every origin gets `Access-Control-Allow-Origin: *`. */
+  get allowsAnyOrigin(): boolean {
+    return this.enabled && this.origins.allowsAnyOrigin && !this.credentials;
+  }
+
+  /** The first requested header name (lower case) the policy does not allow, if any. */
+  firstDisallowedHeader(names: readonly string[]): string | undefined {
+    if (this.allowedHeaders.kind !== 'list') return undefined;
+    for (const name of names) if (!this.allowedHeaders.names.has(name)) return name;
+    return undefined;
+  }
+}
+
+function compileAllowedHeaders(value: CorsOptions['allowedHeaders']): AllowedHeaders {
+  if (value === undefined) return { kind: 'reflect' };
+  const names = listOption(value);
+  if (names.includes('*')) return { kind: 'any' };
+  return { kind: 'list', names: new Set(names.map((name) => name.toLowerCase())), header: names.join(', ') };
+}

@@ -1,0 +1,194 @@
+import type { CorsOptions } from '../cors-options.interface.js';
+import type { CorsProblem, CorsProblemDetail } from './cors-problem.js';
+import { isToken } from './header-list.js';
+import { checkOriginRegExp, parseOriginPattern } from './origin-pattern.js';
+
+/** Keys of {@link CorsOptions}, accepted both at module level and in `@Cors()`. */
+export const CORS_OPTION_KEYS: readonly (keyof CorsOptions)[] = [
+  'origin',
+  'methods',
+  'allowedHeaders',
+  'exposedHeaders',
+  'credentials',
+  'maxAge',
+  'preflightContinue',
+  'optionsSuccessStatus',
+  'privateNetwork',
+];
+
+/** Keys accepted only by `CorsModule.forRoot()`. */
+export const MODULE_ONLY_OPTION_KEYS = ['rejectDisallowedOrigins', 'unknownRoutes', 'debug'] as const;
+
+const UNKNOWN_ROUTES_VALUES = ['defaults', 'deny', 'skip'];
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+/** Splits a list option given as a comma-separated string or an array into trimmed items. */
+export function listOption(value: string | readonly string[]): string[] {
+  const items = typeof value === 'string' ? value.split(',') : [...value];
+  return items.map((item) => item.trim()).filter((item) => item !== '');
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+function closestKey(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'function') return 'a function';
+  if (value instanceof RegExp) return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function checkOrigin(origin: unknown): CorsProblemDetail[] {
+  if (origin === undefined || typeof origin === 'boolean' || typeof origin === 'function') return [];
+  const entries = Array.isArray(origin) ? origin : [origin];
+  const problems: CorsProblemDetail[] = [];
+  for (const entry of entries) {
+    if (entry instanceof RegExp) {
+      const problem = checkOriginRegExp(entry);
+      if (problem) problems.push(problem);
+    } else if (typeof entry === 'string') {
+      const pattern = parseOriginPattern(entry);
+      if (!('kind' in pattern)) problems.push(pattern);
+    } else {
+      problems.push({
+        message: `origin ${describe(entry)} is neither a string nor a RegExp`,
+        fix: Array.isArray(origin)
+          ? 'list only strings and RegExps (use a function origin for anything dynamic)'
+          : 'use a string, RegExp, function, boolean or an array of strings and RegExps',
+      });
+    }
+  }
+  return problems;
+}
+
+function checkList(
+  name: string,
+  value: unknown,
+  checkItem: (item: string) => CorsProblemDetail | undefined,
+): CorsProblemDetail[] {
+  if (value === undefined) return [];
+  if (typeof value !== 'string' && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) {
+    return [{ message: `${name} ${describe(value)} is not a string or an array of strings`, fix: `write e.g. ${name}: ['X-Request-Id']` }];
+  }
+  return listOption(value).flatMap((item) => checkItem(item) ?? []);
+}
+
+function checkMethod(method: string): CorsProblemDetail | undefined {
+  if (!isToken(method)) {
+    return { message: `method ${JSON.stringify(method)} is not a valid method token`, fix: 'remove the spaces or symbols from it' };
+  }
+  if (FORBIDDEN_METHODS.has(method.toUpperCase())) {
+    return { message: `method ${method} can never be sent by a browser`, fix: `remove ${method}` };
+  }
+  return undefined;
+}
+
+function checkHeaderName(option: string): (name: string) => CorsProblemDetail | undefined {
+  return (name) =>
+    name === '*' || isToken(name)
+      ? undefined
+      : { message: `${option} entry ${JSON.stringify(name)} is not a valid header name`, fix: 'use header names only, e.g. X-Request-Id' };
+}
+
+function checkBoolean(name: string, value: unknown): CorsProblemDetail[] {
+  return value === undefined || typeof value === 'boolean'
+    ? []
+    : [{ message: `${name} ${describe(value)} is not a boolean`, fix: `write ${name}: true or ${name}: false` }];
+}
+
+/**
+ * Checks one level of options (module options, or one `@Cors()` argument) field by field: unknown
+ * keys, value types and syntax. Combination rules are checked on the merged policy by
+ * {@link checkCombination}.
+ */
+export function checkOptionFields(options: object, place: string, moduleLevel: boolean): CorsProblem[] {
+  const known: readonly string[] = moduleLevel ? [...CORS_OPTION_KEYS, ...MODULE_ONLY_OPTION_KEYS] : CORS_OPTION_KEYS;
+  const details: CorsProblemDetail[] = [];
+  const record = options as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (known.includes(key)) continue;
+    const suggestion = closestKey(key, known);
+    const moduleOnly = !moduleLevel && (MODULE_ONLY_OPTION_KEYS as readonly string[]).includes(key);
+    details.push({
+      message: moduleOnly ? `option "${key}" is a module-wide setting` : `unknown option "${key}"`,
+      fix: moduleOnly ? 'set it in CorsModule.forRoot()' : suggestion ? `did you mean "${suggestion}"?` : `remove it; known options: ${known.join(', ')}`,
+    });
+  }
+  details.push(...checkOrigin(record.origin));
+  details.push(...checkList('methods', record.methods, checkMethod));
+  details.push(...checkList('allowedHeaders', record.allowedHeaders, checkHeaderName('allowedHeaders')));
+  details.push(...checkList('exposedHeaders', record.exposedHeaders, checkHeaderName('exposedHeaders')));
+  for (const key of ['credentials', 'preflightContinue', 'privateNetwork', 'rejectDisallowedOrigins', 'debug']) {
+    details.push(...checkBoolean(key, record[key]));
+  }
+  const { maxAge, optionsSuccessStatus, unknownRoutes } = record;
+  if (maxAge !== undefined && !(Number.isInteger(maxAge) && (maxAge as number) >= 0)) {
+    details.push({ message: `maxAge ${describe(maxAge)} is not a whole number of seconds >= 0`, fix: 'write e.g. maxAge: 600' });
+  }
+  if (optionsSuccessStatus !== undefined && !(Number.isInteger(optionsSuccessStatus) && (optionsSuccessStatus as number) >= 200 && (optionsSuccessStatus as number) <= 299)) {
+    details.push({ message: `optionsSuccessStatus ${describe(optionsSuccessStatus)} is not a 2xx status; browsers fail any other preflight status`, fix: 'write 204 (the default) or 200' });
+  }
+  if (unknownRoutes !== undefined && !UNKNOWN_ROUTES_VALUES.includes(unknownRoutes as string)) {
+    details.push({ message: `unknownRoutes ${describe(unknownRoutes)} is not one of ${UNKNOWN_ROUTES_VALUES.join(', ')}`, fix: "write unknownRoutes: 'defaults'" });
+  }
+  return details.map((detail) => ({ place, ...detail }));
+}
+
+function isAnyOrigin(origin: unknown): boolean {
+  return origin === '*' || (Array.isArray(origin) && origin.includes('*'));
+}
+
+/** Checks rules that involve several fields of an effective (merged) policy. */
+export function checkCombination(options: CorsOptions): CorsProblemDetail[] {
+  const details: CorsProblemDetail[] = [];
+  const anyOrigin = isAnyOrigin(options.origin);
+  if (options.credentials === true && anyOrigin) {
+    details.push({
+      message: "origin '*' with credentials: true is refused by browsers",
+      fix: 'list the trusted origins explicitly, or drop credentials',
+    });
+  }
+  if (options.credentials === true && options.origin === true) {
+    details.push({
+      message: 'origin: true with credentials: true lets every website make authenticated requests as your users',
+      fix: 'list the trusted origins explicitly (or use a function that checks them)',
+    });
+  }
+  if (options.credentials === true && options.exposedHeaders !== undefined && listOption(options.exposedHeaders).includes('*')) {
+    details.push({
+      message: "exposedHeaders '*' with credentials: true is the literal header name \"*\" to browsers",
+      fix: 'list the headers to expose',
+    });
+  }
+  if (options.privateNetwork === true && anyOrigin) {
+    details.push({
+      message: "privateNetwork with origin '*' lets every public website reach this private-network server",
+      fix: 'list the trusted origins explicitly',
+    });
+  }
+  return details;
+}

@@ -1,0 +1,46 @@
+import { ForbiddenException, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { decideActual, writeActualHeaders, type ActualDecision } from './core/cors-decision.js';
+import { CorsPolicyRegistry } from './cors-policy.registry.js';
+import { rawHttp } from './cors-http.util.js';
+import { getCorsState } from './cors-request-state.js';
+
+const CORS_RESPONSE_HEADERS = ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials', 'Access-Control-Expose-Headers'];
+
+/**
+ * Enforces the handler's CORS policy: a cross-origin request from an origin the handler's
+ * `@Cors()` policy does not allow is refused with 403 before the handler runs. The guard has the
+ * handler Nest selected in hand, so where several handlers share a path (header or media-type
+ * versioning) it corrects the middleware's provisional headers to that handler's policy.
+ *
+ * @publicApi
+ */
+@Injectable()
+export class CorsGuard implements CanActivate {
+  constructor(private readonly registry: CorsPolicyRegistry) {}
+
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const { request, response } = rawHttp(context);
+    const state = getCorsState(request);
+    const route = this.registry.routeFor(context.getClass(), context.getHandler());
+    if (!state || !route) return true;
+    if (state.candidates.length === 1 && state.candidates[0] === route) return this.enforce(state.decision, context);
+    const decision = decideActual([route], request.method ?? 'GET', state.origin, request);
+    const apply = (resolved: ActualDecision) => {
+      if (!response.headersSent) {
+        for (const name of CORS_RESPONSE_HEADERS) response.removeHeader(name);
+        if (resolved.allowed) writeActualHeaders(resolved, response as ServerResponse);
+      }
+      return this.enforce(resolved, context);
+    };
+    return 'then' in decision ? decision.then(apply) : apply(decision);
+  }
+
+  private enforce(decision: ActualDecision, context: ExecutionContext): boolean {
+    if (decision.allowed || !this.registry.rejectsDisallowedOrigins) return true;
+    const { request } = rawHttp(context);
+    this.registry.explain(`Rejected request ${request.method} ${request.url} from ${getCorsState(request)?.origin}: ${decision.reason}${decision.route ? ` (policy ${decision.route.name})` : ''}`);
+    throw new ForbiddenException('Cross-origin request rejected by CORS policy');
+  }
+}

@@ -1,0 +1,19 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { CorsModuleOptions } from './cors-options.interface.js';
+
+/** Extras of `CorsModule.forRoot()` / `forRootAsync()` that shape the module itself. */
+export interface CorsModuleExtras {
+  /** Register the module globally so `@Cors()` works in every module. Default `true`. */
+  isGlobal: boolean;
+}
+
+export const {
+  ConfigurableModuleClass: ConfigurableCorsModule,
+  MODULE_OPTIONS_TOKEN: CORS_MODULE_OPTIONS,
+  OPTIONS_TYPE: CORS_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: CORS_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<CorsModuleOptions>({ moduleName: 'Cors' })
+  .setClassMethodName('forRoot')
+  .setFactoryMethodName('createCorsOptions')
+  .setExtras<CorsModuleExtras>({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .build();

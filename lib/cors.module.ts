@@ -1,0 +1,51 @@
+import { Module, type NestModule } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
+import { CorsGuard } from './cors.guard.js';
+import { CorsInterceptor } from './cors.interceptor.js';
+import { CorsMiddleware } from './cors.middleware.js';
+import { CORS_MODULE_OPTIONS, ConfigurableCorsModule } from './cors.module-definition.js';
+import { CorsPolicyRegistry } from './cors-policy.registry.js';
+
+/**
+ * Per-controller and per-handler CORS. Import it once, in the root module:
+ *
+ * ```ts
+ * CorsModule.forRoot({ origin: ['https://app.example.com'], credentials: true })
+ * CorsModule.forRootAsync({ imports: [ConfigModule], inject: [ConfigService],
+ *   useFactory: (config: ConfigService) => ({ origin: config.get('CORS_ORIGINS').split(',') }) })
+ * ```
+ *
+ * The module is global by default (`isGlobal: false` to opt out). It mounts a middleware on the
+ * HTTP adapter itself (ahead of the app's routes and guards, whatever the global prefix), and
+ * registers a global guard and interceptor that read each handler's `@Cors()` policy.
+ *
+ * @publicApi
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    CorsPolicyRegistry,
+    CorsMiddleware,
+    { provide: APP_GUARD, useClass: CorsGuard },
+    { provide: APP_INTERCEPTOR, useClass: CorsInterceptor },
+  ],
+  exports: [CORS_MODULE_OPTIONS, CorsPolicyRegistry],
+})
+export class CorsModule extends ConfigurableCorsModule implements NestModule {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly middleware: CorsMiddleware,
+  ) {
+    super();
+  }
+
+  /**
+   * Mounts the middleware with the adapter's own `use()` rather than `forRoutes('*')`, which Nest
+   * mounts under the global prefix: preflights to prefix-excluded routes and to paths outside the
+   * prefix (a GraphQL endpoint, raw adapter routes) must reach it too. `configure()` runs before
+   * Nest registers any route or middleware, so this one comes first.
+   */
+  configure(): void {
+    this.adapterHost.httpAdapter?.use((request: never, response: never, next: () => void) => this.middleware.use(request, response, next));
+  }
+}
