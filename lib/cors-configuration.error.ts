@@ -9,7 +9,8 @@ import type { CorsProblem } from './core/cors-problem.js';
 export class CorsConfigurationError extends Error {
   constructor(readonly problems: readonly CorsProblem[]) {
     const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-    const lines = problems.map((problem) => `  - ${problem.place}: ${problem.message}.\n    Fix: ${problem.fix}.`);
+    const sentence = (text: string) => (/[.?!]$/.test(text) ? text : `${text}.`);
+    const lines = problems.map((problem) => `  - ${problem.place}: ${sentence(problem.message)}\n    Fix: ${sentence(problem.fix)}`);
     super(`Invalid CORS configuration (${count}):\n${lines.join('\n')}`);
     this.name = 'CorsConfigurationError';
   }

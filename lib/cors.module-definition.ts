@@ -1,4 +1,4 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { ConfigurableModuleBuilder, type ConfigurableModuleOptionsFactory } from '@nestjs/common';
 import type { CorsModuleOptions } from './cors-options.interface.js';
 
 /** Extras of `CorsModule.forRoot()` / `forRootAsync()` that shape the module itself. */
@@ -17,3 +17,11 @@ export const {
   .setFactoryMethodName('createCorsOptions')
   .setExtras<CorsModuleExtras>({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
   .build();
+
+/**
+ * A class for `CorsModule.forRootAsync({ useClass })` / `useExisting`: its `createCorsOptions()`
+ * returns the module options.
+ *
+ * @publicApi
+ */
+export type CorsOptionsFactory = ConfigurableModuleOptionsFactory<CorsModuleOptions, 'createCorsOptions'>;

@@ -5,7 +5,7 @@ export { CorsInterceptor } from './cors.interceptor.js';
 export { CorsMiddleware } from './cors.middleware.js';
 export { CorsPolicyRegistry } from './cors-policy.registry.js';
 export { CorsConfigurationError } from './cors-configuration.error.js';
-export { CORS_MODULE_OPTIONS, CORS_OPTIONS_TYPE, CORS_ASYNC_OPTIONS_TYPE, type CorsModuleExtras } from './cors.module-definition.js';
+export { CORS_MODULE_OPTIONS, CORS_OPTIONS_TYPE, CORS_ASYNC_OPTIONS_TYPE, type CorsModuleExtras, type CorsOptionsFactory } from './cors.module-definition.js';
 export type {
   CorsDecoratorArgument,
   CorsModuleOptions,
