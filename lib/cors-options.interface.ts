@@ -102,6 +102,17 @@ export interface CorsModuleOptions extends CorsOptions {
    * through Nest's `Logger`, context `CorsModule`. Default `false`.
    */
   debug?: boolean;
+  /**
+   * Milliseconds an async origin function may take; a slower one disallows the origin (fail
+   * closed) and is logged. Default `1000`.
+   */
+  originTimeout?: number;
+  /**
+   * Cache origin-function decisions by origin, bounded so attacker-chosen origins cannot grow
+   * memory: at most `max` entries, each kept `ttl` milliseconds. Only for functions whose answer
+   * depends on the origin alone. Default: no cache.
+   */
+  originCache?: { max: number; ttl: number };
 }
 
 /**

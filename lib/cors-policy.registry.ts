@@ -1,18 +1,20 @@
-import { Inject, Injectable, Logger, RequestMethod, type OnModuleInit, type Type, type VersioningOptions } from '@nestjs/common';
+import { Inject, Injectable, RequestMethod, type OnModuleInit, type Type, type VersioningOptions } from '@nestjs/common';
 import { DiscoveryService, HttpAdapterHost, MetadataScanner, ModuleRef, Reflector, type ApplicationConfig } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import { RoutePathFactory } from '@nestjs/core/router/route-path-factory.js';
 import { pathToRegexp } from 'path-to-regexp';
 import { CorsConfigurationError } from './cors-configuration.error.js';
+import { CorsDecisionLog } from './cors-decision.log.js';
 import { Cors } from './cors.decorator.js';
 import { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
-import type { CorsModuleOptions, CorsOptions, CorsUnknownRoutes } from './cors-options.interface.js';
+import type { CorsDecoratorArgument, CorsModuleOptions, CorsOptions, CorsUnknownRoutes } from './cors-options.interface.js';
 import type { CorsRoute, PathRoutes } from './core/cors-decision.js';
 import { CorsPolicy } from './core/cors-policy.js';
 import type { CorsProblem } from './core/cors-problem.js';
-import { mergeCorsLevels, normalizeCorsArgument, pickCorsOptions, type CorsLevel } from './core/options-merge.js';
+import { DEFAULT_ORIGIN_TIMEOUT, type OriginFunctionSettings } from './core/origin-function.js';
+import { mergeCorsLevels, normalizeCorsArgument, pickCorsOptions } from './core/options-merge.js';
 import { checkCombination, checkOptionFields } from './core/options-validation.js';
-import { RouteTable, type RouteDefinition } from './core/route-table.js';
+import { RouteTable } from './core/route-table.js';
 
 // Nest's metadata keys, by value: the constants moved between Nest 11 and 12.
 const PATH_METADATA = 'path';
@@ -22,6 +24,59 @@ const HOST_METADATA = 'host';
 const MODULE_PATH_METADATA = '__module_path__';
 
 const MODULE_PLACE = 'CorsModule options';
+
+/** One route of one handler, as Nest registers it. */
+interface RoutePath {
+  readonly method: string;
+  readonly path: string;
+  readonly hosts: readonly RegExp[] | undefined;
+}
+
+/** What bootstrap discovered about a handler: its `@Cors()` levels and its routes. */
+interface HandlerSource {
+  readonly controller: Type<unknown>;
+  readonly handler: Function;
+  readonly name: string;
+  readonly controllerArgument: CorsDecoratorArgument | undefined;
+  readonly handlerArgument: CorsDecoratorArgument | undefined;
+  readonly paths: readonly RoutePath[];
+}
+
+/** Module-wide settings read on every request. */
+export interface CorsRequestSettings {
+  readonly rejectDisallowedOrigins: boolean;
+  readonly unknownRoutes: CorsUnknownRoutes;
+  readonly trustProxy: boolean;
+}
+
+/**
+ * Everything compiled from one set of options: the route table and each handler's route. A
+ * request reads one snapshot from start to end, so a reconfiguration never mixes two.
+ */
+export class CorsSnapshot {
+  constructor(
+    private readonly table: RouteTable,
+    private readonly routesByHandler: ReadonlyMap<Function, ReadonlyMap<Function, CorsRoute>>,
+    private readonly unknownRoute: CorsRoute,
+    readonly settings: CorsRequestSettings,
+    readonly options: Readonly<CorsModuleOptions>,
+  ) {}
+
+  /** The routes Nest serves at `pathname` on `hostname`, or `undefined` for paths it does not know. */
+  lookup(pathname: string, hostname: string | undefined): PathRoutes | undefined {
+    return this.table.lookup(pathname, hostname);
+  }
+
+  /** The route standing for paths Nest does not know (`undefined` with `unknownRoutes: 'skip'`). */
+  get routeForUnknownPaths(): CorsRoute | undefined {
+    return this.settings.unknownRoutes === 'skip' ? undefined : this.unknownRoute;
+  }
+
+  /** The compiled route of a handler. */
+  routeFor(controller: Function, handler: Function): CorsRoute | undefined {
+    return this.routesByHandler.get(controller)?.get(handler);
+  }
+}
 
 function addLeadingSlash(path: string): string {
   return path === '' || path.startsWith('/') || path.startsWith('{/') ? path : `/${path}`;
@@ -44,21 +99,17 @@ function adapterSettings(adapterHost: HttpAdapterHost): { caseSensitive: boolean
 }
 
 /**
- * Compiles every handler's effective CORS policy once, at bootstrap, and builds the route table
- * the middleware answers preflights from. The middleware, the guard and the interceptor all read
- * the same compiled policies from here. Invalid options fail `app.init()` with one
+ * Compiles every handler's effective CORS policy at bootstrap and builds the route table the
+ * middleware answers preflights from; the middleware, the guard and the interceptor all read the
+ * same compiled policies from here. Invalid options fail `app.init()` with one
  * {@link CorsConfigurationError} listing every problem.
- *
- * @publicApi
  */
 @Injectable()
 export class CorsPolicyRegistry implements OnModuleInit {
-  private readonly logger = new Logger('CorsModule');
-  private readonly routesByHandler = new Map<Function, Map<Function, CorsRoute>>();
-  private readonly controllerLevels = new Map<Function, { level: CorsLevel; route: CorsRoute }>();
-  private table: RouteTable | undefined;
-  private unknownRoute: CorsRoute | undefined;
-  private settings = { caseSensitive: false, trustProxy: false };
+  private sources: readonly HandlerSource[] = [];
+  private adapter = { caseSensitive: false, trustProxy: false };
+  private snapshot: CorsSnapshot | undefined;
+  readonly log: CorsDecisionLog;
 
   constructor(
     @Inject(CORS_MODULE_OPTIONS) private readonly options: CorsModuleOptions,
@@ -67,67 +118,113 @@ export class CorsPolicyRegistry implements OnModuleInit {
     private readonly reflector: Reflector,
     private readonly moduleRef: ModuleRef,
     private readonly adapterHost: HttpAdapterHost,
-  ) {}
-
-  /** Whether cross-origin requests from disallowed origins are answered with 403. */
-  get rejectsDisallowedOrigins(): boolean {
-    return this.options.rejectDisallowedOrigins !== false;
+  ) {
+    this.log = new CorsDecisionLog(options?.debug === true);
   }
 
-  /** What paths Nest has no route for get. */
-  get unknownRoutes(): CorsUnknownRoutes {
-    return this.options.unknownRoutes ?? 'defaults';
-  }
-
-  /** Whether `X-Forwarded-Host` is trusted (the adapter is set to trust proxies). */
-  get trustsProxy(): boolean {
-    return this.settings.trustProxy;
-  }
-
-  /** Whether decisions are logged. */
-  get debug(): boolean {
-    return this.options.debug === true;
+  /** The policies in force. Read it once per request. */
+  get current(): CorsSnapshot | undefined {
+    return this.snapshot;
   }
 
   onModuleInit(): void {
-    this.settings = adapterSettings(this.adapterHost);
-    const problems: CorsProblem[] = [];
-    const moduleOptions = this.options ?? {};
-    problems.push(...checkOptionFields(moduleOptions, MODULE_PLACE, true));
+    this.adapter = adapterSettings(this.adapterHost);
+    this.sources = this.discoverHandlers();
+    this.snapshot = this.compile(this.options ?? {});
+    this.logRoutes();
+  }
+
+  /**
+   * Compiles new module options against the discovered handlers and swaps them in at once.
+   * Throws {@link CorsConfigurationError}, changing nothing, when they are invalid.
+   */
+  reconfigure(options: CorsModuleOptions): void {
+    this.snapshot = this.compile(options);
+  }
+
+  private compile(moduleOptions: CorsModuleOptions): CorsSnapshot {
+    const problems: CorsProblem[] = [...checkOptionFields(moduleOptions, MODULE_PLACE, true)];
     const moduleCors = pickCorsOptions(moduleOptions);
     problems.push(...checkCombination(moduleCors).map((detail) => ({ place: MODULE_PLACE, ...detail })));
-    const definitions = this.collectRoutes(moduleCors, problems);
+
+    const originFunctions = (place: string): OriginFunctionSettings => ({
+      timeout: moduleOptions.originTimeout ?? DEFAULT_ORIGIN_TIMEOUT,
+      cache: moduleOptions.originCache,
+      onFailure: (reason) => this.log.originFunctionFailed(place, reason),
+    });
+    const controllerRoutes = new Map<Function, CorsRoute>();
+    const routesByHandler = new Map<Function, Map<Function, CorsRoute>>();
+    const definitions = [];
+    for (const source of this.sources) {
+      let controllerRoute = controllerRoutes.get(source.controller);
+      if (!controllerRoute) {
+        controllerRoute = this.compileControllerRoute(source, moduleCors, originFunctions, problems);
+        controllerRoutes.set(source.controller, controllerRoute);
+      }
+      const route = this.compileHandlerRoute(source, controllerRoute, moduleCors, originFunctions, problems);
+      let routes = routesByHandler.get(source.controller);
+      if (!routes) routesByHandler.set(source.controller, (routes = new Map()));
+      routes.set(source.handler, route);
+      for (const path of source.paths) definitions.push({ ...path, route });
+    }
     if (problems.length > 0) throw new CorsConfigurationError(dedupe(problems));
 
-    this.table = new RouteTable(definitions, { caseSensitive: this.settings.caseSensitive });
-    this.unknownRoute =
-      this.unknownRoutes === 'deny'
+    const unknownRoutes = moduleOptions.unknownRoutes ?? 'defaults';
+    const unknownRoute =
+      unknownRoutes === 'deny'
         ? { policy: new CorsPolicy(false), name: "unknown route (unknownRoutes: 'deny')" }
-        : { policy: new CorsPolicy(moduleCors), name: MODULE_PLACE };
-    if (this.debug) this.logRoutes(definitions);
+        : { policy: new CorsPolicy(moduleCors, originFunctions(MODULE_PLACE)), name: MODULE_PLACE };
+    return new CorsSnapshot(
+      new RouteTable(definitions, { caseSensitive: this.adapter.caseSensitive }),
+      routesByHandler,
+      unknownRoute,
+      { rejectDisallowedOrigins: moduleOptions.rejectDisallowedOrigins !== false, unknownRoutes, trustProxy: this.adapter.trustProxy },
+      moduleOptions,
+    );
   }
 
-  /** The routes Nest serves at `pathname` on `hostname`, or `undefined` for paths it does not know. */
-  lookup(pathname: string, hostname: string | undefined): PathRoutes | undefined {
-    return this.table?.lookup(pathname, hostname);
+  private compileControllerRoute(
+    source: HandlerSource,
+    moduleCors: CorsOptions,
+    originFunctions: (place: string) => OriginFunctionSettings,
+    problems: CorsProblem[],
+  ): CorsRoute {
+    const name = source.controller.name;
+    const level = source.controllerArgument === undefined ? undefined : normalizeCorsArgument(source.controllerArgument);
+    if (level) problems.push(...checkOptionFields(level, name, false));
+    const merged = mergeCorsLevels(moduleCors, [level]);
+    if (merged !== false && level) problems.push(...newCombinationProblems(merged, moduleCors, name));
+    return { policy: new CorsPolicy(merged, originFunctions(name)), name };
   }
 
-  /** The route standing for paths Nest does not know (`undefined` with `unknownRoutes: 'skip'`). */
-  get routeForUnknownPaths(): CorsRoute | undefined {
-    return this.unknownRoutes === 'skip' ? undefined : this.unknownRoute;
+  private compileHandlerRoute(
+    source: HandlerSource,
+    controllerRoute: CorsRoute,
+    moduleCors: CorsOptions,
+    originFunctions: (place: string) => OriginFunctionSettings,
+    problems: CorsProblem[],
+  ): CorsRoute {
+    const { name } = source;
+    if (source.handlerArgument === undefined) return { policy: controllerRoute.policy, name };
+    const level = normalizeCorsArgument(source.handlerArgument);
+    const controllerLevel = source.controllerArgument === undefined ? undefined : normalizeCorsArgument(source.controllerArgument);
+    if (level) problems.push(...checkOptionFields(level, name, false));
+    if (controllerLevel === false && level && level.origin === undefined) {
+      problems.push({
+        place: name,
+        message: '@Cors() without origin under a @Cors(false) controller has no effect',
+        fix: 'add origin to enable CORS for this handler, or remove the decorator',
+      });
+    }
+    const merged = mergeCorsLevels(moduleCors, [controllerLevel, level]);
+    if (merged !== false && level) {
+      const parent = controllerRoute.policy.options === false ? moduleCors : controllerRoute.policy.options;
+      problems.push(...newCombinationProblems(merged, parent, name));
+    }
+    return { policy: new CorsPolicy(merged, originFunctions(name)), name };
   }
 
-  /** The compiled route of a handler, as the guard and interceptor see it. */
-  routeFor(controller: Type<unknown> | Function, handler: Function): CorsRoute | undefined {
-    return this.routesByHandler.get(controller)?.get(handler);
-  }
-
-  /** Logs one decision when `debug` is on. */
-  explain(message: string): void {
-    if (this.debug) this.logger.debug(message);
-  }
-
-  private collectRoutes(moduleCors: CorsOptions, problems: CorsProblem[]): RouteDefinition[] {
+  private discoverHandlers(): HandlerSource[] {
     const container = (this.moduleRef as unknown as { container: { applicationConfig?: ApplicationConfig; getModules(): { applicationId?: string } } }).container;
     const config = container.applicationConfig;
     const applicationId = container.getModules().applicationId;
@@ -135,14 +232,14 @@ export class CorsPolicyRegistry implements OnModuleInit {
     const globalPrefix = addLeadingSlash(config?.getGlobalPrefix() ?? '');
     const pathFactory = config ? new RoutePathFactory(config) : undefined;
     const adapter = this.adapterHost.httpAdapter as { normalizePath?: (path: string) => string } | undefined;
-    const definitions: RouteDefinition[] = [];
+    const sources: HandlerSource[] = [];
 
     for (const wrapper of this.discovery.getControllers()) {
       const controller = wrapper.metatype as Type<unknown> | undefined;
       const controllerPath = controller && Reflect.getMetadata(PATH_METADATA, controller);
       if (!controller || controllerPath === undefined) continue;
-      const controllerRoute = this.compileControllerRoute(controller, moduleCors, problems);
-      const modulePath = this.modulePath(wrapper, applicationId);
+      const controllerArgument = this.reflector.get(Cors, controller);
+      const modulePath = modulePathOf(wrapper, applicationId);
       const hosts = asArray<string | RegExp>(Reflect.getMetadata(HOST_METADATA, controller)).map((host) =>
         typeof host === 'string' ? pathToRegexp(host).regexp : host,
       );
@@ -153,93 +250,58 @@ export class CorsPolicyRegistry implements OnModuleInit {
         const handler = prototype[methodName];
         const methodPath = Reflect.getMetadata(PATH_METADATA, handler);
         if (methodPath === undefined) continue;
-        const route = this.compileHandlerRoute(controller, methodName, controllerRoute, moduleCors, problems);
-        let routes = this.routesByHandler.get(controller);
-        if (!routes) this.routesByHandler.set(controller, (routes = new Map()));
-        routes.set(handler, route);
-
         const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
         const methodVersion = Reflect.getMetadata(VERSION_METADATA, handler);
+        const paths: RoutePath[] = [];
         for (const ctrlPath of asArray<string>(controllerPath).map(addLeadingSlash)) {
           for (const path of asArray<string>(methodPath).map(addLeadingSlash)) {
             const metadata = { ctrlPath, modulePath, globalPrefix, controllerVersion, versioningOptions: versioning, methodVersion, methodPath: path };
             const fullPaths = pathFactory ? pathFactory.create(metadata, requestMethod) : [globalPrefix + ctrlPath + path];
             for (const fullPath of fullPaths) {
-              definitions.push({
+              paths.push({
                 method: RequestMethod[requestMethod] ?? 'ALL',
                 path: adapter?.normalizePath ? adapter.normalizePath(fullPath) : fullPath,
                 hosts: hosts.length > 0 ? hosts : undefined,
-                route,
               });
             }
           }
         }
+        sources.push({
+          controller,
+          handler,
+          name: `${controller.name}.${methodName}`,
+          controllerArgument,
+          handlerArgument: this.reflector.get(Cors, handler),
+          paths,
+        });
       }
     }
-    return definitions;
+    return sources;
   }
 
-  private modulePath(wrapper: InstanceWrapper, applicationId: string | undefined): string | undefined {
-    const moduleClass = (wrapper.host as { metatype?: Function } | undefined)?.metatype;
-    if (!moduleClass) return undefined;
-    return Reflect.getMetadata(MODULE_PATH_METADATA + applicationId, moduleClass) ?? Reflect.getMetadata(MODULE_PATH_METADATA, moduleClass);
-  }
-
-  private compileControllerRoute(controller: Type<unknown>, moduleCors: CorsOptions, problems: CorsProblem[]): CorsRoute {
-    const argument = this.reflector.get(Cors, controller);
-    const level = argument === undefined ? undefined : normalizeCorsArgument(argument);
-    if (level) problems.push(...checkOptionFields(level, controller.name, false));
-    const merged = mergeCorsLevels(moduleCors, [level]);
-    if (merged !== false && level) problems.push(...newCombinationProblems(merged, moduleCors, controller.name));
-    const route = { policy: new CorsPolicy(merged), name: controller.name };
-    this.controllerLevels.set(controller, { level, route });
-    return route;
-  }
-
-  private compileHandlerRoute(
-    controller: Type<unknown>,
-    methodName: string,
-    controllerRoute: CorsRoute,
-    moduleCors: CorsOptions,
-    problems: CorsProblem[],
-  ): CorsRoute {
-    const name = `${controller.name}.${methodName}`;
-    const argument = this.reflector.get(Cors, (controller.prototype as Record<string, Function>)[methodName]);
-    if (argument === undefined) return { policy: controllerRoute.policy, name };
-    const level = normalizeCorsArgument(argument);
-    const controllerLevel = this.controllerLevels.get(controller)?.level;
-    if (level) problems.push(...checkOptionFields(level, name, false));
-    if (controllerLevel === false && level && level.origin === undefined) {
-      problems.push({
-        place: name,
-        message: `@Cors() without origin under a @Cors(false) controller has no effect`,
-        fix: 'add origin to enable CORS for this handler, or remove the decorator',
-      });
-    }
-    const merged = mergeCorsLevels(moduleCors, [controllerLevel, level]);
-    if (merged !== false && level) {
-      const parent = controllerLevel === false ? moduleCors : controllerRoute.policy.options || moduleCors;
-      problems.push(...newCombinationProblems(merged, parent, name));
-    }
-    return { policy: new CorsPolicy(merged), name };
-  }
-
-  private logRoutes(definitions: readonly RouteDefinition[]): void {
-    for (const { method, path, route } of definitions) {
-      const { policy } = route;
-      const summary = !policy.enabled
-        ? 'CORS disabled'
-        : `origin ${describeOrigin(policy.options)}, methods ${policy.methodList.join(',')}${policy.credentials ? ', credentials' : ''}${policy.maxAge !== undefined ? `, maxAge ${policy.maxAge}` : ''}`;
-      this.logger.debug(`Mapped {${path}, ${method}} ${route.name}: ${summary}`);
+  private logRoutes(): void {
+    for (const source of this.sources) {
+      const route = this.snapshot?.routeFor(source.controller, source.handler);
+      if (!route) continue;
+      for (const { method, path } of source.paths) this.log.startup(`Mapped {${path}, ${method}} ${route.name}: ${describePolicy(route.policy)}`);
     }
   }
 }
 
-function describeOrigin(options: CorsOptions | false): string {
-  const origin = options === false ? false : options.origin;
-  if (origin === undefined || origin === false) return 'none';
-  if (typeof origin === 'function') return 'function';
-  return asArray<string | RegExp>(origin as string | RegExp).map(String).join(' ');
+function modulePathOf(wrapper: InstanceWrapper, applicationId: string | undefined): string | undefined {
+  const moduleClass = (wrapper.host as { metatype?: Function } | undefined)?.metatype;
+  if (!moduleClass) return undefined;
+  return Reflect.getMetadata(MODULE_PATH_METADATA + applicationId, moduleClass) ?? Reflect.getMetadata(MODULE_PATH_METADATA, moduleClass);
+}
+
+/** A one-line summary of a policy, for the startup log. */
+export function describePolicy(policy: CorsPolicy): string {
+  if (!policy.enabled) return 'CORS disabled';
+  const origin = policy.options === false ? undefined : policy.options.origin;
+  const origins =
+    origin === undefined || origin === false ? 'none' : typeof origin === 'function' ? 'function' : asArray<string | RegExp | boolean>(origin as string).map(String).join(' ');
+  const extras = [policy.credentials ? ', credentials' : '', policy.maxAge !== undefined ? `, maxAge ${policy.maxAge}` : ''].join('');
+  return `origin ${origins}, methods ${policy.methodList.join(',')}${extras}`;
 }
 
 /** Combination problems of `merged` that its parent level does not already have. */

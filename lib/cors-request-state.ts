@@ -1,8 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { ActualDecision, CorsRoute } from './core/cors-decision.js';
+import type { CorsSnapshot } from './cors-policy.registry.js';
 
 /** What the middleware learnt about a request, for the guard and the interceptor. */
 export interface CorsRequestState {
+  /** The policies the request started with; the guard reads the same ones. */
+  readonly snapshot: CorsSnapshot;
   readonly origin: string;
   /** The routes that may serve the request (several only under header/media-type versioning). */
   readonly candidates: readonly CorsRoute[];

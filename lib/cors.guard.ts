@@ -1,6 +1,7 @@
 import { ForbiddenException, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { decideActual, writeActualHeaders, type ActualDecision } from './core/cors-decision.js';
+import { shown } from './cors-decision.log.js';
 import { CorsPolicyRegistry } from './cors-policy.registry.js';
 import { rawHttp } from './cors-http.util.js';
 import { getCorsState } from './cors-request-state.js';
@@ -23,7 +24,7 @@ export class CorsGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const { request, response } = rawHttp(context);
     const state = getCorsState(request);
-    const route = this.registry.routeFor(context.getClass(), context.getHandler());
+    const route = state?.snapshot.routeFor(context.getClass(), context.getHandler());
     if (!state || !route) return true;
     if (state.candidates.length === 1 && state.candidates[0] === route) return this.enforce(state.decision, context);
     const decision = decideActual([route], request.method ?? 'GET', state.origin, request);
@@ -38,9 +39,14 @@ export class CorsGuard implements CanActivate {
   }
 
   private enforce(decision: ActualDecision, context: ExecutionContext): boolean {
-    if (decision.allowed || !this.registry.rejectsDisallowedOrigins) return true;
     const { request } = rawHttp(context);
-    this.registry.explain(`Rejected request ${request.method} ${request.url} from ${getCorsState(request)?.origin}: ${decision.reason}${decision.route ? ` (policy ${decision.route.name})` : ''}`);
+    const state = getCorsState(request)!;
+    if (decision.allowed || !state.snapshot.settings.rejectDisallowedOrigins) return true;
+    const policy = decision.route?.name ?? 'none';
+    this.registry.log.rejected(
+      `${state.origin}\n${policy}\n${decision.reason}`,
+      `Rejected request ${shown(request.method ?? '')} ${shown((request.url ?? '').split('?')[0])} from ${shown(state.origin)}: ${decision.reason} (policy ${policy})`,
+    );
     throw new ForbiddenException('Cross-origin request rejected by CORS policy');
   }
 }

@@ -9,13 +9,17 @@ import {
   writePreflightHeaders,
   type ActualDecision,
   type CorsRoute,
+  type PathRoutes,
   type PreflightDecision,
 } from './core/cors-decision.js';
 import { isSameOrigin, parseOrigin } from './core/origin.js';
-import { CorsPolicyRegistry } from './cors-policy.registry.js';
+import { shown } from './cors-decision.log.js';
+import { CorsPolicyRegistry, type CorsSnapshot } from './cors-policy.registry.js';
 import { markVariesByOrigin, setCorsState } from './cors-request-state.js';
 
 type Next = (error?: unknown) => void;
+
+const PREFLIGHT_VARY = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';
 
 function pathnameOf(request: IncomingMessage): string {
   const url = request.url ?? '/';
@@ -30,44 +34,63 @@ function firstValue(value: string | string[] | undefined): string | undefined {
   return (comma === -1 ? value : value.slice(0, comma)).trim();
 }
 
+/** The request's `Host` (with port), from `X-Forwarded-Host` when proxies are trusted. */
+function hostOf(request: IncomingMessage, snapshot: CorsSnapshot): string | undefined {
+  const forwarded = snapshot.settings.trustProxy ? firstValue(request.headers['x-forwarded-host']) : undefined;
+  return forwarded || request.headers.host;
+}
+
+function lookup(request: IncomingMessage, snapshot: CorsSnapshot): PathRoutes | undefined {
+  const hostname = hostOf(request, snapshot)?.replace(/:\d*$/, '').toLowerCase();
+  return snapshot.lookup(pathnameOf(request), hostname);
+}
+
+function asList(route: CorsRoute | undefined): readonly CorsRoute[] {
+  return route ? [route] : [];
+}
+
+function reject(response: ServerResponse, body: string): void {
+  response.statusCode = 403;
+  response.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  response.setHeader('Content-Length', String(body.length));
+  response.end(body);
+}
+
 /**
  * Runs before every route, guard and interceptor of the app (mounted on the HTTP adapter itself,
  * so paths outside the global prefix are covered too). It answers preflights from the route table
  * and puts CORS headers on the raw response of every other request, so that 401s from auth
  * guards, thrown exceptions and 404s carry them. Rejecting a disallowed actual request is the
  * guard's job on Nest routes; the middleware rejects only on paths Nest does not know.
- *
- * @publicApi
  */
 @Injectable()
 export class CorsMiddleware implements NestMiddleware<IncomingMessage, ServerResponse> {
   constructor(private readonly registry: CorsPolicyRegistry) {}
 
   use(request: IncomingMessage, response: ServerResponse, next: Next): void {
+    const snapshot = this.registry.current;
+    if (!snapshot) return next();
     const origin = request.headers.origin;
     if (origin === undefined) {
-      this.handleNonCors(request, response, next);
-      return;
+      if (this.responseVaries(request, snapshot)) this.varyByOrigin(request, response);
+      return next();
     }
     const requestMethod = request.headers['access-control-request-method'];
     if (request.method === 'OPTIONS' && typeof requestMethod === 'string') {
-      this.handlePreflight(request, response, next, origin, requestMethod);
+      this.handlePreflight(request, response, next, snapshot, origin, requestMethod);
     } else {
-      this.handleActual(request, response, next, origin);
+      this.handleActual(request, response, next, snapshot, origin);
     }
   }
 
-  /** The request's host name (without port), from `X-Forwarded-Host` when proxies are trusted. */
-  protected hostOf(request: IncomingMessage): string | undefined {
-    const forwarded = this.registry.trustsProxy ? firstValue(request.headers['x-forwarded-host']) : undefined;
-    return forwarded || request.headers.host;
-  }
-
-  private routeTarget(request: IncomingMessage): { path: ReturnType<CorsPolicyRegistry['lookup']>; pathname: string } {
-    const pathname = pathnameOf(request);
-    const host = this.hostOf(request);
-    const hostname = host?.replace(/:\d*$/, '').toLowerCase();
-    return { path: this.registry.lookup(pathname, hostname), pathname };
+  /** Whether the response to this request can depend on its `Origin`. */
+  private responseVaries(request: IncomingMessage, snapshot: CorsSnapshot): boolean {
+    const { rejectDisallowedOrigins, unknownRoutes } = snapshot.settings;
+    if (rejectDisallowedOrigins && unknownRoutes !== 'skip') return true;
+    const path = lookup(request, snapshot);
+    const candidates = path ? routesForMethod(path, request.method ?? 'GET') : [];
+    const routes = candidates.length > 0 ? candidates : asList(snapshot.routeForUnknownPaths);
+    return routes.some((route) => rejectDisallowedOrigins || (route.policy.enabled && !route.policy.allowsAnyOrigin));
   }
 
   private varyByOrigin(request: IncomingMessage, response: ServerResponse): void {
@@ -75,27 +98,20 @@ export class CorsMiddleware implements NestMiddleware<IncomingMessage, ServerRes
     markVariesByOrigin(request);
   }
 
-  private handleNonCors(request: IncomingMessage, response: ServerResponse, next: Next): void {
-    if (this.responseVaries(request)) this.varyByOrigin(request, response);
-    next();
-  }
-
-  /** Whether the response to this request can depend on its `Origin`. */
-  private responseVaries(request: IncomingMessage): boolean {
-    if (this.registry.rejectsDisallowedOrigins && this.registry.unknownRoutes !== 'skip') return true;
-    const { path } = this.routeTarget(request);
-    const candidates = path ? routesForMethod(path, request.method ?? 'GET') : [];
-    const routes = candidates.length > 0 ? candidates : asList(this.registry.routeForUnknownPaths);
-    return routes.some((route) => route.policy.enabled && !route.policy.allowsAnyOrigin) || (this.registry.rejectsDisallowedOrigins && routes.length > 0);
-  }
-
-  private handlePreflight(request: IncomingMessage, response: ServerResponse, next: Next, origin: string, requestMethod: string): void {
-    const { path, pathname } = this.routeTarget(request);
+  private handlePreflight(
+    request: IncomingMessage,
+    response: ServerResponse,
+    next: Next,
+    snapshot: CorsSnapshot,
+    origin: string,
+    requestMethod: string,
+  ): void {
+    const path = lookup(request, snapshot);
     let candidates: readonly CorsRoute[];
     if (path) {
       candidates = routesForMethod(path, requestMethod);
     } else {
-      const unknown = this.registry.routeForUnknownPaths;
+      const unknown = snapshot.routeForUnknownPaths;
       if (!unknown) return next();
       candidates = [unknown];
     }
@@ -107,16 +123,14 @@ export class CorsMiddleware implements NestMiddleware<IncomingMessage, ServerRes
       raw: request,
     });
     const finish = (resolved: PreflightDecision) => {
-      const description = `preflight ${requestMethod} ${pathname} from ${origin}`;
+      const policy = resolved.route?.name ?? 'none';
+      const description = `preflight ${shown(requestMethod)} ${shown(pathnameOf(request))} from ${shown(origin)}`;
       if (!resolved.allowed) {
-        this.registry.explain(`Rejected ${description}: ${resolved.reason}${policyOf(resolved.route)}`);
-        appendVaryHeader(response, 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers');
-        response.statusCode = 403;
-        response.setHeader('Content-Type', 'text/plain; charset=utf-8');
-        response.end('CORS preflight rejected');
-        return;
+        this.registry.log.rejected(`${origin}\n${policy}\n${resolved.reason}`, `Rejected ${description}: ${resolved.reason} (policy ${policy})`);
+        appendVaryHeader(response, PREFLIGHT_VARY);
+        return reject(response, 'CORS preflight rejected');
       }
-      this.registry.explain(`Allowed ${description}${policyOf(resolved.route)}`);
+      this.registry.log.allowed(`${origin}\n${policy}\npreflight`, `Allowed ${description} (policy ${policy})`);
       writePreflightHeaders(resolved, response);
       if (resolved.continueToHandler) return next();
       response.statusCode = resolved.status;
@@ -127,46 +141,37 @@ export class CorsMiddleware implements NestMiddleware<IncomingMessage, ServerRes
     else finish(decision);
   }
 
-  private handleActual(request: IncomingMessage, response: ServerResponse, next: Next, origin: string): void {
+  private handleActual(request: IncomingMessage, response: ServerResponse, next: Next, snapshot: CorsSnapshot, origin: string): void {
     const method = request.method ?? 'GET';
-    const { path, pathname } = this.routeTarget(request);
+    const path = lookup(request, snapshot);
     const routeCandidates = path ? routesForMethod(path, method) : [];
     const knownRoute = routeCandidates.length > 0;
-    const candidates = knownRoute ? routeCandidates : asList(this.registry.routeForUnknownPaths);
+    const candidates = knownRoute ? routeCandidates : asList(snapshot.routeForUnknownPaths);
     if (candidates.length === 0) return next();
     const decision = decideActual(candidates, method, origin, request);
     const finish = (resolved: ActualDecision) => {
-      const description = `request ${method} ${pathname} from ${origin}`;
+      const policy = resolved.route?.name ?? 'none';
+      const description = `request ${shown(method)} ${shown(pathnameOf(request))} from ${shown(origin)}`;
       if (resolved.allowed) {
-        this.registry.explain(`Allowed ${description}${policyOf(resolved.route)}`);
+        this.registry.log.allowed(`${origin}\n${policy}\nrequest`, `Allowed ${description} (policy ${policy})`);
         writeActualHeaders(resolved, response);
         if (resolved.allowOrigin !== '*') markVariesByOrigin(request);
-        setCorsState(request, { origin, candidates, decision: resolved });
+        setCorsState(request, { snapshot, origin, candidates, decision: resolved });
         return next();
       }
-      if (this.responseVaries(request)) this.varyByOrigin(request, response);
+      if (this.responseVaries(request, snapshot)) this.varyByOrigin(request, response);
       const parsed = parseOrigin(origin);
-      if (parsed && isSameOrigin(parsed, this.hostOf(request))) return next();
-      setCorsState(request, { origin, candidates, decision: resolved });
-      if (!this.registry.rejectsDisallowedOrigins) {
-        this.registry.explain(`Not allowed (handled without CORS headers) ${description}: ${resolved.reason}${policyOf(resolved.route)}`);
+      if (parsed && isSameOrigin(parsed, hostOf(request, snapshot))) return next();
+      setCorsState(request, { snapshot, origin, candidates, decision: resolved });
+      if (!snapshot.settings.rejectDisallowedOrigins) {
+        this.registry.log.rejected(`${origin}\n${policy}\n${resolved.reason}`, `Sent without CORS headers: ${description}: ${resolved.reason} (policy ${policy})`);
         return next();
       }
       if (knownRoute) return next();
-      this.registry.explain(`Rejected ${description}: ${resolved.reason}${policyOf(resolved.route)}`);
-      response.statusCode = 403;
-      response.setHeader('Content-Type', 'text/plain; charset=utf-8');
-      response.end('CORS request rejected');
+      this.registry.log.rejected(`${origin}\n${policy}\n${resolved.reason}`, `Rejected ${description}: ${resolved.reason} (policy ${policy})`);
+      reject(response, 'CORS request rejected');
     };
     if ('then' in decision) decision.then(finish, next);
     else finish(decision);
   }
-}
-
-function asList(route: CorsRoute | undefined): readonly CorsRoute[] {
-  return route ? [route] : [];
-}
-
-function policyOf(route: CorsRoute | undefined): string {
-  return route ? ` (policy ${route.name})` : '';
 }

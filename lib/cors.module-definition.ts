@@ -10,8 +10,6 @@ export interface CorsModuleExtras {
 export const {
   ConfigurableModuleClass: ConfigurableCorsModule,
   MODULE_OPTIONS_TOKEN: CORS_MODULE_OPTIONS,
-  OPTIONS_TYPE: CORS_OPTIONS_TYPE,
-  ASYNC_OPTIONS_TYPE: CORS_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<CorsModuleOptions>({ moduleName: 'Cors' })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createCorsOptions')

@@ -5,6 +5,7 @@ import { CorsInterceptor } from './cors.interceptor.js';
 import { CorsMiddleware } from './cors.middleware.js';
 import { CORS_MODULE_OPTIONS, ConfigurableCorsModule } from './cors.module-definition.js';
 import { CorsPolicyRegistry } from './cors-policy.registry.js';
+import { CorsService } from './cors.service.js';
 
 /**
  * Per-controller and per-handler CORS. Import it once, in the root module:
@@ -25,11 +26,12 @@ import { CorsPolicyRegistry } from './cors-policy.registry.js';
   imports: [DiscoveryModule],
   providers: [
     CorsPolicyRegistry,
+    CorsService,
     CorsMiddleware,
     { provide: APP_GUARD, useClass: CorsGuard },
     { provide: APP_INTERCEPTOR, useClass: CorsInterceptor },
   ],
-  exports: [CORS_MODULE_OPTIONS, CorsPolicyRegistry],
+  exports: [CORS_MODULE_OPTIONS, CorsService],
 })
 export class CorsModule extends ConfigurableCorsModule implements NestModule {
   constructor(

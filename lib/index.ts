@@ -1,11 +1,8 @@
 export { CorsModule } from './cors.module.js';
 export { Cors } from './cors.decorator.js';
-export { CorsGuard } from './cors.guard.js';
-export { CorsInterceptor } from './cors.interceptor.js';
-export { CorsMiddleware } from './cors.middleware.js';
-export { CorsPolicyRegistry } from './cors-policy.registry.js';
+export { CorsService, type CorsPolicyDescription } from './cors.service.js';
 export { CorsConfigurationError } from './cors-configuration.error.js';
-export { CORS_MODULE_OPTIONS, CORS_OPTIONS_TYPE, CORS_ASYNC_OPTIONS_TYPE, type CorsModuleExtras, type CorsOptionsFactory } from './cors.module-definition.js';
+export { CORS_MODULE_OPTIONS, type CorsModuleExtras, type CorsOptionsFactory } from './cors.module-definition.js';
 export type {
   CorsDecoratorArgument,
   CorsModuleOptions,

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { CorsOptions } from '../cors-options.interface.js';
 import { listOption } from './options-validation.js';
+import type { OriginFunctionSettings } from './origin-function.js';
 import { OriginMatcher } from './origin-matcher.js';
 
 /** Methods allowed when a policy names none. */
@@ -35,11 +36,15 @@ export class CorsPolicy {
 
   /**
    * @param options the merged options, or `false` for a disabled scope
+   * @param originFunctions how an origin function is run (time limit, cache, failure report)
    */
-  constructor(readonly options: Readonly<CorsOptions> | false) {
+  constructor(
+    readonly options: Readonly<CorsOptions> | false,
+    originFunctions?: OriginFunctionSettings,
+  ) {
     const effective = options === false ? {} : options;
     this.enabled = options !== false;
-    this.origins = new OriginMatcher(options === false ? false : effective.origin);
+    this.origins = new OriginMatcher(options === false ? false : effective.origin, originFunctions);
     this.credentials = effective.credentials === true;
     this.methodList = effective.methods === undefined ? DEFAULT_METHODS : [...new Set(listOption(effective.methods))];
     this.methods = new Set(this.methodList);

@@ -17,7 +17,7 @@ export const CORS_OPTION_KEYS: readonly (keyof CorsOptions)[] = [
 ];
 
 /** Keys accepted only by `CorsModule.forRoot()`. */
-export const MODULE_ONLY_OPTION_KEYS = ['rejectDisallowedOrigins', 'unknownRoutes', 'debug'] as const;
+export const MODULE_ONLY_OPTION_KEYS = ['rejectDisallowedOrigins', 'unknownRoutes', 'debug', 'originTimeout', 'originCache'] as const;
 
 const UNKNOWN_ROUTES_VALUES = ['defaults', 'deny', 'skip'];
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
@@ -145,7 +145,16 @@ export function checkOptionFields(options: object, place: string, moduleLevel: b
   for (const key of ['credentials', 'preflightContinue', 'privateNetwork', 'rejectDisallowedOrigins', 'debug']) {
     details.push(...checkBoolean(key, record[key]));
   }
-  const { maxAge, optionsSuccessStatus, unknownRoutes } = record;
+  const { maxAge, optionsSuccessStatus, unknownRoutes, originTimeout, originCache } = record;
+  if (originTimeout !== undefined && !(Number.isInteger(originTimeout) && (originTimeout as number) > 0)) {
+    details.push({ message: `originTimeout ${describe(originTimeout)} is not a whole number of milliseconds > 0`, fix: 'write e.g. originTimeout: 1000' });
+  }
+  if (originCache !== undefined) {
+    const { max, ttl } = (originCache ?? {}) as { max?: unknown; ttl?: unknown };
+    if (!(Number.isInteger(max) && (max as number) > 0 && Number.isInteger(ttl) && (ttl as number) > 0)) {
+      details.push({ message: `originCache ${describe(originCache)} needs a whole number max > 0 and ttl > 0 (milliseconds)`, fix: 'write e.g. originCache: { max: 1000, ttl: 60000 }' });
+    }
+  }
   if (maxAge !== undefined && !(Number.isInteger(maxAge) && (maxAge as number) >= 0)) {
     details.push({ message: `maxAge ${describe(maxAge)} is not a whole number of seconds >= 0`, fix: 'write e.g. maxAge: 600' });
   }

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { CorsOrigin, CorsOriginFunction } from '../cors-options.interface.js';
+import type { CorsOrigin } from '../cors-options.interface.js';
+import { DEFAULT_ORIGIN_TIMEOUT, GuardedOriginFunction, type OriginFunctionSettings } from './origin-function.js';
 import { parseOrigin } from './origin.js';
 import { parseOriginPattern } from './origin-pattern.js';
 
@@ -19,16 +20,16 @@ export class OriginMatcher {
   /** `scheme://host` of origins allowed on any port. */
   private readonly anyPort = new Set<string>();
   private readonly regExps: RegExp[] = [];
-  private readonly originFunction?: CorsOriginFunction;
+  private readonly originFunction?: GuardedOriginFunction;
 
-  constructor(origin: CorsOrigin | undefined) {
+  constructor(origin: CorsOrigin | undefined, settings: OriginFunctionSettings = { timeout: DEFAULT_ORIGIN_TIMEOUT }) {
     if (origin === undefined || origin === false) {
       this.kind = 'none';
     } else if (origin === true) {
       this.kind = 'reflect-any';
     } else if (typeof origin === 'function') {
       this.kind = 'function';
-      this.originFunction = origin;
+      this.originFunction = new GuardedOriginFunction(origin, settings);
     } else {
       const entries = Array.isArray(origin) ? origin : [origin as string | RegExp];
       this.kind = entries.includes('*') ? 'any' : 'list';
@@ -54,7 +55,7 @@ export class OriginMatcher {
   /**
    * Whether `origin` (the raw `Origin` header value) is allowed. Malformed or oversized values and
    * `null` (unless listed) are never allowed, and never reach a RegExp or an origin function. An
-   * origin function that throws or rejects disallows the origin.
+   * origin function that fails disallows the origin (see {@link GuardedOriginFunction}).
    */
   matches(origin: string, request: IncomingMessage): boolean | Promise<boolean> {
     switch (this.kind) {
@@ -65,7 +66,7 @@ export class OriginMatcher {
       case 'reflect-any':
         return parseOrigin(origin) !== undefined;
       case 'function':
-        return parseOrigin(origin) !== undefined && this.callOriginFunction(origin, request);
+        return parseOrigin(origin) !== undefined && this.originFunction!.call(origin, request);
       case 'list':
         return this.exact.has(origin) || this.matchesPattern(origin);
     }
@@ -85,22 +86,6 @@ export class OriginMatcher {
     }
     for (const regExp of this.regExps) if (regExp.test(origin)) return true;
     return false;
-  }
-
-  private callOriginFunction(origin: string, request: IncomingMessage): boolean | Promise<boolean> {
-    try {
-      const result = this.originFunction!(origin, request);
-      if (result === true || result === false) return result;
-      if (result && typeof (result as Promise<boolean>).then === 'function') {
-        return Promise.resolve(result).then(
-          (value) => value === true,
-          () => false,
-        );
-      }
-      return false;
-    } catch {
-      return false;
-    }
   }
 
   private add(entry: string | RegExp): void {

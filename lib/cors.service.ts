@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import type { CorsModuleOptions, CorsOptions, CorsOrigin } from './cors-options.interface.js';
+import { decideActual, routesForMethod, type CorsRoute } from './core/cors-decision.js';
+import { CorsPolicyRegistry, type CorsSnapshot } from './cors-policy.registry.js';
+
+/** The policy that applies to a method and path, as {@link CorsService.policyFor} reports it. */
+export interface CorsPolicyDescription {
+  /** The handlers that may serve the request (`Controller.handler`), or `CorsModule options`. */
+  readonly handlers: readonly string[];
+  /** Their effective options (`false` where CORS is disabled), in the same order. */
+  readonly options: readonly (Readonly<CorsOptions> | false)[];
+}
+
+/**
+ * Inspect and change the CORS policies at run time: ask what applies to a request, and swap the
+ * module options (say, a multi-tenant allow-list) without a restart. A swap compiles and validates
+ * everything first and then replaces it in one step: a request sees the old or the new policies,
+ * never a mix.
+ *
+ * @publicApi
+ */
+@Injectable()
+export class CorsService {
+  constructor(private readonly registry: CorsPolicyRegistry) {}
+
+  /** The module options in force. */
+  get options(): Readonly<CorsModuleOptions> {
+    return this.snapshot().options;
+  }
+
+  /**
+   * Replaces the given module options, keeping the others. Handlers' `@Cors()` levels are merged
+   * over the new options as at startup.
+   *
+   * @throws CorsConfigurationError when the result is invalid; the policies in force stay.
+   */
+  update(options: Partial<CorsModuleOptions>): void {
+    this.registry.reconfigure({ ...this.snapshot().options, ...options });
+  }
+
+  /** Replaces the module-wide allowed origins. */
+  setOrigins(origin: CorsOrigin): void {
+    this.update({ origin });
+  }
+
+  /**
+   * The policy a request for `method` on `path` gets, or `undefined` where nest-cors leaves it
+   * alone (`unknownRoutes: 'skip'`). `path` is the full path (global prefix, version included).
+   */
+  policyFor(method: string, path: string, host?: string): CorsPolicyDescription | undefined {
+    const routes = this.routes(this.snapshot(), method, path, host);
+    if (routes.length === 0) return undefined;
+    return { handlers: routes.map((route) => route.name), options: routes.map((route) => route.policy.options) };
+  }
+
+  /**
+   * Whether an actual request from `origin` for `method` on `path` would be allowed. An origin
+   * function receives a stand-in request carrying only `Origin`, `Host`, method and URL.
+   */
+  async isAllowed(origin: string, method: string, path: string, host?: string): Promise<boolean> {
+    const routes = this.routes(this.snapshot(), method, path, host);
+    const request = { method, url: path, headers: { origin, host } } as unknown as IncomingMessage;
+    return (await decideActual(routes, method, origin, request)).allowed;
+  }
+
+  private routes(snapshot: CorsSnapshot, method: string, path: string, host: string | undefined): readonly CorsRoute[] {
+    const pathRoutes = snapshot.lookup(path, host?.replace(/:\d*$/, '').toLowerCase());
+    const candidates = pathRoutes ? routesForMethod(pathRoutes, method) : [];
+    if (candidates.length > 0) return candidates;
+    const unknown = snapshot.routeForUnknownPaths;
+    return unknown ? [unknown] : [];
+  }
+
+  private snapshot(): CorsSnapshot {
+    const snapshot = this.registry.current;
+    if (!snapshot) throw new Error('CorsService is ready once the application has been initialised (app.init())');
+    return snapshot;
+  }
+}
