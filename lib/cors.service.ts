@@ -45,8 +45,10 @@ export class CorsService {
   }
 
   /**
-   * The policy a request for `method` on `path` gets, or `undefined` where nest-cors leaves it
-   * alone (`unknownRoutes: 'skip'`). `path` is the full path (global prefix, version included).
+   * The policy an actual request for `method` on `path` gets, or `undefined` where nest-cors
+   * leaves it alone (`unknownRoutes: 'skip'`). `path` is the full path (global prefix, version
+   * included). A method with no handler on a known path gets the policy of unknown paths, so the
+   * 404 stays readable (its preflight is refused).
    */
   policyFor(method: string, path: string, host?: string): CorsPolicyDescription | undefined {
     const routes = this.routes(this.snapshot(), method, path, host);
