@@ -7,16 +7,14 @@
  */
 export function appendVary(current: unknown, names: string): string {
   const existing = Array.isArray(current) ? current.join(', ') : current === undefined || current === null ? '' : String(current);
-  if (existing.trim() === '') return names;
   const present = new Set(existing.split(',').map((name) => name.trim().toLowerCase()));
   if (present.has('*')) return existing;
-  let result = existing;
+  let result = existing.trim() === '' ? '' : existing;
   for (const name of names.split(',')) {
     const trimmed = name.trim();
-    if (!present.has(trimmed.toLowerCase())) {
-      result += `, ${trimmed}`;
-      present.add(trimmed.toLowerCase());
-    }
+    if (trimmed === '' || present.has(trimmed.toLowerCase())) continue;
+    result = result === '' ? trimmed : `${result}, ${trimmed}`;
+    present.add(trimmed.toLowerCase());
   }
   return result;
 }
