@@ -67,6 +67,11 @@ export class CorsSnapshot {
     return this.table.lookup(pathname, hostname);
   }
 
+  /** Whether lookups need the request's host name (some controller is host-scoped). */
+  get needsHostname(): boolean {
+    return this.table.hasHostScopedRoutes;
+  }
+
   /** The route standing for paths Nest does not know (`undefined` with `unknownRoutes: 'skip'`). */
   get routeForUnknownPaths(): CorsRoute | undefined {
     return this.settings.unknownRoutes === 'skip' ? undefined : this.unknownRoute;

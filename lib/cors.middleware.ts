@@ -41,7 +41,7 @@ function hostOf(request: IncomingMessage, snapshot: CorsSnapshot): string | unde
 }
 
 function lookup(request: IncomingMessage, snapshot: CorsSnapshot): PathRoutes | undefined {
-  const hostname = hostOf(request, snapshot)?.replace(/:\d*$/, '').toLowerCase();
+  const hostname = snapshot.needsHostname ? hostOf(request, snapshot)?.replace(/:\d*$/, '').toLowerCase() : undefined;
   return snapshot.lookup(pathnameOf(request), hostname);
 }
 

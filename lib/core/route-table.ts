@@ -134,11 +134,15 @@ export class RouteTable {
   private readonly root = newNode();
   private readonly regExpRoutes: { readonly regExp: RegExp; readonly terminal: Terminal }[] = [];
   private readonly caseSensitive: boolean;
+  /** Whether any route is host-scoped, i.e. whether lookups need the request's host name. */
+  readonly hasHostScopedRoutes: boolean;
 
   constructor(definitions: Iterable<RouteDefinition>, options: RouteTableOptions) {
     this.caseSensitive = options.caseSensitive;
     const terminals: Terminal[] = [];
+    let hostScoped = false;
     for (const definition of definitions) {
+      hostScoped ||= definition.hosts !== undefined;
       for (const tokens of expandGroups(parse(definition.path).tokens)) {
         const segments = toSegments(tokens, this.caseSensitive);
         const terminal = segments ? this.insert(segments) : this.regExpTerminal(definition.path);
@@ -146,6 +150,7 @@ export class RouteTable {
         if (!terminal.definitions.includes(definition)) terminal.definitions.push(definition);
       }
     }
+    this.hasHostScopedRoutes = hostScoped;
     for (const terminal of terminals) {
       if (terminal.definitions.every((definition) => !definition.hosts)) terminal.routes = toPathRoutes(terminal.definitions);
     }
