@@ -2,6 +2,8 @@
 export const MAX_HEADER_LIST_LENGTH = 4096;
 /** Most header names accepted in one `Access-Control-Request-Headers` value. */
 export const MAX_HEADER_LIST_NAMES = 64;
+/** Most empty elements (`a,,b`) tolerated, as intermediaries may add a few (RFC 9110 §5.6.1). */
+export const MAX_EMPTY_ELEMENTS = 16;
 
 const TOKEN_CHARS = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
@@ -25,14 +27,15 @@ export function isToken(value: string): boolean {
 
 /**
  * Splits a comma-separated list of header names, as in `Access-Control-Request-Headers`, into
- * lower-case names. Whitespace around names and empty elements are tolerated. Returns `undefined`
- * when an element is not a token or the value exceeds {@link MAX_HEADER_LIST_LENGTH} or
- * {@link MAX_HEADER_LIST_NAMES}. One pass, no regular expression: linear in the value's length.
+ * lower-case names. Whitespace around names and a few empty elements are tolerated. Returns
+ * `undefined` when an element is not a token or the value exceeds {@link MAX_HEADER_LIST_LENGTH},
+ * {@link MAX_HEADER_LIST_NAMES} or {@link MAX_EMPTY_ELEMENTS}. One pass, no regular expression: linear in the value's length.
  */
 export function parseHeaderList(value: string): string[] | undefined {
   const length = value.length;
   if (length > MAX_HEADER_LIST_LENGTH) return undefined;
   const names: string[] = [];
+  let empty = 0;
   let i = 0;
   while (i < length) {
     let c = value.charCodeAt(i);
@@ -45,6 +48,8 @@ export function parseHeaderList(value: string): string[] | undefined {
     if (end > start) {
       if (names.length === MAX_HEADER_LIST_NAMES) return undefined;
       names.push(value.slice(start, end).toLowerCase());
+    } else if (++empty > MAX_EMPTY_ELEMENTS) {
+      return undefined;
     }
     i++;
   }

@@ -222,3 +222,11 @@ describe('checkCombination: one row per rule', () => {
     ]);
   });
 });
+
+describe('checkOptionFields: an empty methods list', () => {
+  it.each([[[]], ['']])('refuses methods %j, which could allow nothing', (methods) => {
+    const problems = checkOptionFields({ methods }, 'Place', false);
+    expect(problems).toEqual([expect.objectContaining({ place: 'Place', message: expect.stringMatching(/methods is empty/) })]);
+    expect(problems[0].fix).toMatch(/list the methods/);
+  });
+});

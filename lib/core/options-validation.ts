@@ -140,6 +140,11 @@ export function checkOptionFields(options: object, place: string, moduleLevel: b
   }
   details.push(...checkOrigin(record.origin));
   details.push(...checkList('methods', record.methods, checkMethod));
+  const methods = record.methods;
+  const methodsAreStrings = typeof methods === 'string' || (Array.isArray(methods) && methods.every((item) => typeof item === 'string'));
+  if (methodsAreStrings && listOption(methods as string | string[]).length === 0) {
+    details.push({ message: 'methods is empty, so no cross-origin request could ever be allowed', fix: "list the methods, or use @Cors(false) to disable CORS" });
+  }
   details.push(...checkList('allowedHeaders', record.allowedHeaders, checkHeaderName('allowedHeaders')));
   details.push(...checkList('exposedHeaders', record.exposedHeaders, checkHeaderName('exposedHeaders')));
   for (const key of ['credentials', 'preflightContinue', 'privateNetwork', 'rejectDisallowedOrigins', 'debug']) {

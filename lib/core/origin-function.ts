@@ -84,7 +84,7 @@ export class GuardedOriginFunction {
     return new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(this.fail(`took longer than ${this.settings.timeout} ms`)), this.settings.timeout);
       timer.unref?.();
-      (result as Promise<unknown>).then(
+      Promise.resolve(result).then(
         (value) => {
           clearTimeout(timer);
           resolve(typeof value === 'boolean' ? this.remember(origin, value) : this.fail(`resolved to ${typeof value}, not a boolean`));

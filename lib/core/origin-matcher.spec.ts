@@ -309,6 +309,7 @@ describe('OriginMatcher with an origin function', () => {
     { name: 'resolves undefined (fastify #28)', fn: (async () => undefined) as unknown as CorsOriginFunction, expected: false },
     { name: 'resolves a truthy non-boolean', fn: (async () => 1) as unknown as CorsOriginFunction, expected: false },
     { name: 'returns a thenable that rejects', fn: (() => ({ then: (_: unknown, reject: (e: unknown) => void) => reject(new Error('x')) })) as unknown as CorsOriginFunction, expected: false },
+    { name: 'returns a thenable whose then throws', fn: (() => ({ then: () => { throw new Error('x'); } })) as unknown as CorsOriginFunction, expected: false },
   ];
 
   it.each(table)('$name → $expected, and never throws or rejects', async ({ fn, expected }) => {

@@ -125,6 +125,8 @@ describe('checkOriginRegExp', () => {
     { name: 'an escaped pipe', regExp: /^https:\/\/a\|b\.example\.com$/ },
     { name: 'global flag', regExp: /^https:\/\/app\.example\.com$/g },
     { name: 'subdomain RegExp', regExp: /^https:\/\/[a-z0-9-]+\.example\.com$/ },
+    // Every alternative carries both anchors, so nothing unanchored can match.
+    { name: 'each alternative anchored', regExp: /^https:\/\/a\.com$|^https:\/\/b\.com$/ },
   ];
 
   it.each(accepted)('accepts $name: $regExp', ({ regExp }) => {

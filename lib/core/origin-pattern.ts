@@ -40,6 +40,12 @@ export function parseOriginPattern(pattern: string): OriginPattern | CorsProblem
   if (pattern.trim() !== pattern) {
     return problem(`origin ${shown} has surrounding whitespace and can never match`, `write ${JSON.stringify(pattern.trim())}`);
   }
+  if (pattern.includes(',')) {
+    return problem(
+      `origin ${shown} holds several origins in one string`,
+      `split it into an array, e.g. ${JSON.stringify(pattern.split(',').map((part) => part.trim()).filter(Boolean))}`,
+    );
+  }
   const schemeEnd = pattern.indexOf('://');
   if (schemeEnd <= 0) {
     return problem(`origin ${shown} has no scheme`, `write ${JSON.stringify(`https://${pattern.replace(/^\/+/, '')}`)}`);
@@ -116,15 +122,20 @@ export function checkOriginRegExp(pattern: RegExp): CorsProblemDetail | undefine
   if (!source.startsWith('^') || !endsAnchored) {
     return problem(`RegExp origin ${shown} is not anchored, so it also matches origins that merely contain a match`, `anchor it: /^${source.replace(/^\^/, '').replace(/\$$/, '')}$/`);
   }
-  if (hasTopLevelAlternation(source)) {
+  const alternatives = topLevelAlternatives(source);
+  const unanchored = alternatives.some((alternative) => !alternative.startsWith('^') || !alternative.endsWith('$') || alternative.endsWith('\\$'));
+  if (alternatives.length > 1 && unanchored) {
     return problem(`RegExp origin ${shown} anchors only its first and last alternatives`, `group the alternatives: /^(?:${source.slice(1, -1)})$/`);
   }
   return undefined;
 }
 
-function hasTopLevelAlternation(source: string): boolean {
+/** Splits a RegExp source on its top-level `|` (outside groups and character classes). */
+function topLevelAlternatives(source: string): string[] {
+  const alternatives: string[] = [];
   let depth = 0;
   let inClass = false;
+  let start = 0;
   for (let i = 0; i < source.length; i++) {
     const c = source[i];
     if (c === '\\') i++;
@@ -132,7 +143,11 @@ function hasTopLevelAlternation(source: string): boolean {
     else if (c === '[') inClass = true;
     else if (c === '(') depth++;
     else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) return true;
+    else if (c === '|' && depth === 0) {
+      alternatives.push(source.slice(start, i));
+      start = i + 1;
+    }
   }
-  return false;
+  alternatives.push(source.slice(start));
+  return alternatives;
 }

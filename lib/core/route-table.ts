@@ -107,21 +107,38 @@ function matchesHost(definition: RouteDefinition, hostname: string | undefined):
   return !definition.hosts || (hostname !== undefined && definition.hosts.some((host) => host.test(hostname)));
 }
 
-/** Groups definitions by method into the shape decisions read, HEAD served wherever GET is. */
+/**
+ * Groups one path's definitions by method into the shape decisions read. Where a method has its
+ * own route and an `@All()` route too, the one declared first serves it (Express's rule; Fastify
+ * refuses such duplicates). HEAD is served wherever GET is.
+ */
 function toPathRoutes(definitions: readonly RouteDefinition[]): PathRoutes | undefined {
   const anyMethod = definitions.filter((definition) => definition.method === 'ALL').map((definition) => definition.route);
-  const methods = new Map<string, CorsRoute[]>();
-  for (const definition of definitions) {
-    if (definition.method === 'ALL') continue;
-    const routes = methods.get(definition.method) ?? [];
-    routes.push(definition.route);
-    methods.set(definition.method, routes);
-  }
+  const firstAll = definitions.findIndex((definition) => definition.method === 'ALL');
+  const methods = new Map<string, readonly CorsRoute[]>();
+  definitions.forEach((definition, index) => {
+    if (definition.method === 'ALL' || methods.has(definition.method)) return;
+    const own = definitions.filter((other) => other.method === definition.method).map((other) => other.route);
+    methods.set(definition.method, firstAll !== -1 && firstAll < index ? anyMethod : own);
+  });
   if (methods.size === 0 && anyMethod.length === 0) return undefined;
-  if (anyMethod.length > 0) for (const routes of methods.values()) routes.push(...anyMethod);
   const get = methods.get('GET');
   if (get && !methods.has('HEAD')) methods.set('HEAD', get);
   return { methods, anyMethod };
+}
+
+/**
+ * Merges the routes of several matching paths, most specific first: each method comes from the
+ * first path that serves it, and a path with an `@All()` route serves every method left.
+ */
+function mergePathRoutes(matches: readonly PathRoutes[]): PathRoutes | undefined {
+  if (matches.length <= 1) return matches[0];
+  const methods = new Map<string, readonly CorsRoute[]>();
+  for (const match of matches) {
+    for (const [method, routes] of match.methods) if (!methods.has(method)) methods.set(method, routes);
+    if (match.anyMethod.length > 0) return { methods, anyMethod: match.anyMethod };
+  }
+  return { methods, anyMethod: [] };
 }
 
 /**
@@ -162,23 +179,16 @@ export class RouteTable {
    * specific path that has it.
    */
   lookup(pathname: string, hostname: string | undefined): PathRoutes | undefined {
-    const matches: Terminal[] = [];
-    this.collect(this.root, splitPath(pathname, this.caseSensitive), 0, matches);
-    for (const { regExp, terminal } of this.regExpRoutes) if (regExp.test(pathname)) matches.push(terminal);
-    if (matches.length === 1 && matches[0].routes) return matches[0].routes;
-    if (matches.length === 0) return undefined;
-    const seen = new Set<string>();
-    const definitions: RouteDefinition[] = [];
-    for (const terminal of matches) {
-      const methodsHere = new Set<string>();
-      for (const definition of terminal.definitions) {
-        if (seen.has(definition.method) || !matchesHost(definition, hostname)) continue;
-        definitions.push(definition);
-        methodsHere.add(definition.method);
-      }
-      for (const method of methodsHere) seen.add(method);
+    const terminals: Terminal[] = [];
+    this.collect(this.root, splitPath(pathname, this.caseSensitive), 0, terminals);
+    for (const { regExp, terminal } of this.regExpRoutes) if (regExp.test(pathname)) terminals.push(terminal);
+    if (terminals.length === 1 && terminals[0].routes) return terminals[0].routes;
+    const matches: PathRoutes[] = [];
+    for (const terminal of terminals) {
+      const routes = terminal.routes ?? toPathRoutes(terminal.definitions.filter((definition) => matchesHost(definition, hostname)));
+      if (routes) matches.push(routes);
     }
-    return toPathRoutes(definitions);
+    return mergePathRoutes(matches);
   }
 
   private collect(node: TrieNode, segments: readonly string[], index: number, matches: Terminal[]): void {

@@ -60,7 +60,7 @@ const SERVERS = [
       await (app.getHttpAdapter().getInstance() as { ready(): Promise<void> }).ready();
       return app.getHttpServer() as Server;
     },
-    () => new FastifyAdapter({ serverFactory: (handler) => createServer({ maxHeaderSize: MAX_HEADER_SIZE }, handler) }),
+    () => new FastifyAdapter({ serverFactory: (handler: Parameters<typeof createServer>[1]) => createServer({ maxHeaderSize: MAX_HEADER_SIZE }, handler) }),
   ],
 ] as const;
 
