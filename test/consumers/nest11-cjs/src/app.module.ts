@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { CorsModule } from 'nest-cors';
+import { ItemsController } from './items.controller';
+
+@Module({
+  imports: [CorsModule.forRoot({ origin: ['http://allowed.test'] })],
+  controllers: [ItemsController],
+})
+export class AppModule {}
