@@ -9,12 +9,11 @@ import { getCorsState } from './cors-request-state.js';
 const CORS_RESPONSE_HEADERS = ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials', 'Access-Control-Expose-Headers'];
 
 /**
- * Enforces the handler's CORS policy: a cross-origin request from an origin the handler's
- * `@Cors()` policy does not allow is refused with 403 before the handler runs. The guard has the
- * handler Nest selected in hand, so where several handlers share a path (header or media-type
- * versioning) it corrects the middleware's provisional headers to that handler's policy.
- *
- * @publicApi
+ * Enforces the policy of the handler Nest selected. The middleware has already refused requests
+ * that no candidate handler allows; where several handlers share a path (header or media-type
+ * versioning) it could only apply their union, so the guard decides with the selected handler's
+ * `@Cors()` policy: 403 (through the app's exception filters) if it refuses the origin, and the
+ * middleware's provisional headers replaced by that handler's own.
  */
 @Injectable()
 export class CorsGuard implements CanActivate {
@@ -26,7 +25,7 @@ export class CorsGuard implements CanActivate {
     const state = getCorsState(request);
     const route = state?.snapshot.routeFor(context.getClass(), context.getHandler());
     if (!state || !route) return true;
-    if (state.candidates.length === 1 && state.candidates[0] === route) return this.enforce(state.decision, context);
+    if (state.candidates.length === 1 && state.candidates[0] === route) return true;
     const decision = decideActual([route], request.method ?? 'GET', state.origin, request);
     const apply = (resolved: ActualDecision) => {
       if (!response.headersSent) {

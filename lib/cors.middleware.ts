@@ -49,19 +49,23 @@ function asList(route: CorsRoute | undefined): readonly CorsRoute[] {
   return route ? [route] : [];
 }
 
-function reject(response: ServerResponse, body: string): void {
+function reject(response: ServerResponse, contentType: string, body: string): void {
   response.statusCode = 403;
-  response.setHeader('Content-Type', 'text/plain; charset=utf-8');
-  response.setHeader('Content-Length', String(body.length));
+  response.setHeader('Content-Type', contentType);
+  response.setHeader('Content-Length', String(Buffer.byteLength(body)));
   response.end(body);
 }
 
+/** The body of Nest's own `ForbiddenException`, so a refused request looks like the app's 403s. */
+const REJECTED_REQUEST_BODY = JSON.stringify({ message: 'Cross-origin request rejected by CORS policy', error: 'Forbidden', statusCode: 403 });
+
 /**
  * Runs before every route, guard and interceptor of the app (mounted on the HTTP adapter itself,
- * so paths outside the global prefix are covered too). It answers preflights from the route table
- * and puts CORS headers on the raw response of every other request, so that 401s from auth
- * guards, thrown exceptions and 404s carry them. Rejecting a disallowed actual request is the
- * guard's job on Nest routes; the middleware rejects only on paths Nest does not know.
+ * so paths outside the global prefix are covered too). It answers preflights from the route table,
+ * puts CORS headers on the raw response of every other request (so 401s from auth guards, thrown
+ * exceptions and 404s carry them), and refuses a request no candidate handler allows before the
+ * app's own guards run. Where several handlers share a path (header or media-type versioning) and
+ * only some allow the origin, the guard decides with the handler Nest selects.
  */
 @Injectable()
 export class CorsMiddleware implements NestMiddleware<IncomingMessage, ServerResponse> {
@@ -128,7 +132,7 @@ export class CorsMiddleware implements NestMiddleware<IncomingMessage, ServerRes
       if (!resolved.allowed) {
         this.registry.log.rejected(`${origin}\n${policy}\n${resolved.reason}`, `Rejected ${description}: ${resolved.reason} (policy ${policy})`);
         appendVaryHeader(response, PREFLIGHT_VARY);
-        return reject(response, 'CORS preflight rejected');
+        return reject(response, 'text/plain; charset=utf-8', 'CORS preflight rejected');
       }
       this.registry.log.allowed(`${origin}\n${policy}\npreflight`, `Allowed ${description} (policy ${policy})`);
       writePreflightHeaders(resolved, response);
@@ -145,8 +149,7 @@ export class CorsMiddleware implements NestMiddleware<IncomingMessage, ServerRes
     const method = request.method ?? 'GET';
     const path = lookup(request, snapshot);
     const routeCandidates = path ? routesForMethod(path, method) : [];
-    const knownRoute = routeCandidates.length > 0;
-    const candidates = knownRoute ? routeCandidates : asList(snapshot.routeForUnknownPaths);
+    const candidates = routeCandidates.length > 0 ? routeCandidates : asList(snapshot.routeForUnknownPaths);
     if (candidates.length === 0) return next();
     const decision = decideActual(candidates, method, origin, request);
     const finish = (resolved: ActualDecision) => {
@@ -162,14 +165,13 @@ export class CorsMiddleware implements NestMiddleware<IncomingMessage, ServerRes
       if (this.responseVaries(request, snapshot)) this.varyByOrigin(request, response);
       const parsed = parseOrigin(origin);
       if (parsed && isSameOrigin(parsed, hostOf(request, snapshot))) return next();
-      setCorsState(request, { snapshot, origin, candidates, decision: resolved });
       if (!snapshot.settings.rejectDisallowedOrigins) {
         this.registry.log.rejected(`${origin}\n${policy}\n${resolved.reason}`, `Sent without CORS headers: ${description}: ${resolved.reason} (policy ${policy})`);
+        setCorsState(request, { snapshot, origin, candidates, decision: resolved });
         return next();
       }
-      if (knownRoute) return next();
       this.registry.log.rejected(`${origin}\n${policy}\n${resolved.reason}`, `Rejected ${description}: ${resolved.reason} (policy ${policy})`);
-      reject(response, 'CORS request rejected');
+      reject(response, 'application/json; charset=utf-8', REJECTED_REQUEST_BODY);
     };
     if ('then' in decision) decision.then(finish, next);
     else finish(decision);

@@ -250,10 +250,17 @@ describe.each(ADAPTERS)('CorsModule on %s', (_name, adapter) => {
       expect(handlerRuns.get('partners.broken')).toBeUndefined();
     });
 
-    it('are refused by the middleware on paths Nest does not know', async () => {
+    it('are refused before the app guards run, so an auth-guarded route answers 403, not 401', async () => {
+      const res = await http().get('/api/v1/private').set('Origin', EVIL);
+      expect(res.status).toBe(403);
+      expect(res.body).toEqual({ message: 'Cross-origin request rejected by CORS policy', error: 'Forbidden', statusCode: 403 });
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    });
+
+    it('are refused on paths Nest does not know', async () => {
       const res = await http().get('/raw-adapter-route').set('Origin', EVIL);
       expect(res.status).toBe(403);
-      expect(res.text).toBe('CORS request rejected');
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
     });
 
     it.each([
