@@ -1,0 +1,97 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ADAPTERS, launchChromium, type SampleStack, startSampleStack } from './harness.js';
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser.close();
+});
+
+interface Row {
+  outcome: string;
+  status: string;
+  apiSide: string;
+}
+
+/** Opens the playground, lets it run every call and returns its table, row by row. */
+async function runPlayground(context: BrowserContext, pageUrl: string): Promise<Record<string, Row>> {
+  const page: Page = await context.newPage();
+  await page.goto(pageUrl);
+  await page.waitForSelector('body[data-state="done"]', { timeout: 20_000 });
+  const rows = await page.$$eval('tr[data-call]', (elements) =>
+    elements.map((row) => ({
+      call: row.getAttribute('data-call') ?? '',
+      outcome: row.getAttribute('data-outcome') ?? '',
+      status: row.getAttribute('data-status') ?? '',
+      apiSide: row.lastElementChild?.textContent ?? '',
+    })),
+  );
+  return Object.fromEntries(rows.map(({ call, ...row }) => [call, row]));
+}
+
+describe.each(ADAPTERS)('the playground page, in Chromium (%s)', (adapter) => {
+  let stack: SampleStack;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    stack = await startSampleStack(adapter);
+  });
+
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  beforeEach(async () => {
+    context = await browser.newContext();
+  });
+
+  afterEach(async () => {
+    await context.close();
+  });
+
+  it('shows every call succeeding from the allowed origin, except the @Cors(false) route', async () => {
+    const rows = await runPlayground(context, `${stack.allowed.origin}/`);
+
+    expect(Object.fromEntries(Object.entries(rows).map(([call, row]) => [call, `${row.outcome} ${row.status}`]))).toEqual({
+      'simple-get': 'allowed 200',
+      login: 'allowed 200',
+      cookie: 'allowed 200',
+      'put-json': 'allowed 200',
+      'custom-header': 'allowed 200',
+      authorization: 'allowed 200',
+      unauthorized: 'allowed 401',
+      'public-get': 'allowed 200',
+      'admin-delete': 'allowed 204',
+      catalog: 'allowed 200',
+      'server-error': 'allowed 500',
+      'not-found': 'allowed 404',
+      'cors-disabled': 'blocked ',
+      events: 'allowed ',
+      download: 'allowed 200',
+    });
+    expect(rows['put-json'].apiSide).toMatch(/OPTIONS \/api\/notes\/\S+ → 204\s*preflight/);
+    expect(rows['cors-disabled'].apiSide).toContain('InternalController.metrics: CORS disabled (@Cors(false))');
+  });
+
+  it('shows the other origin blocked everywhere except the public routes, with the reason', async () => {
+    const rows = await runPlayground(context, `${stack.other.origin}/`);
+
+    const allowed = Object.keys(rows).filter((call) => rows[call].outcome === 'allowed');
+    expect(allowed).toEqual(['public-get', 'catalog']);
+    expect(Object.keys(rows)).toHaveLength(15);
+    expect(rows['simple-get'].apiSide).toContain(`${stack.other.origin} may not GET here.`);
+    expect(rows['admin-delete'].apiSide).toMatch(/OPTIONS \/api\/notes\/\S+ → 403/);
+  });
+
+  it('shows every call succeeding on the page the API serves itself, where nothing is cross-origin', async () => {
+    const rows = await runPlayground(context, `${stack.apiUrl}/`);
+
+    expect(Object.values(rows).map((row) => row.outcome)).toEqual(Array(15).fill('allowed'));
+    expect(rows['cors-disabled'].status).toBe('200');
+  });
+});
