@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll, beforeEach } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -54,6 +55,35 @@ export interface SampleStack {
 }
 
 let callCounter = 0;
+
+/**
+ * Registers the hooks every browser suite needs: the sample stack on `adapter` for the whole
+ * suite, and a fresh browser context for each test (the preflight cache belongs to the context).
+ */
+export function useSampleStack(adapter: SampleAdapter, browser: () => Browser): { readonly stack: SampleStack; readonly context: BrowserContext } {
+  let stack: SampleStack | undefined;
+  let context: BrowserContext | undefined;
+  beforeAll(async () => {
+    stack = await startSampleStack(adapter);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+  beforeEach(async () => {
+    context = await browser().newContext();
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
+  return {
+    get stack() {
+      return stack!;
+    },
+    get context() {
+      return context!;
+    },
+  };
+}
 
 export async function startSampleStack(adapter: SampleAdapter): Promise<SampleStack> {
   const allowed = await startPlaygroundSite({ port: 0, kind: 'allowed' });

@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ADAPTERS, launchChromium, type SampleStack, startSampleStack } from './harness.js';
+import { ADAPTERS, launchChromium, useSampleStack } from './harness.js';
 
 let browser: Browser;
 
@@ -35,27 +35,10 @@ async function runPlayground(context: BrowserContext, pageUrl: string): Promise<
 }
 
 describe.each(ADAPTERS)('the playground page, in Chromium (%s)', (adapter) => {
-  let stack: SampleStack;
-  let context: BrowserContext;
-
-  beforeAll(async () => {
-    stack = await startSampleStack(adapter);
-  });
-
-  afterAll(async () => {
-    await stack.close();
-  });
-
-  beforeEach(async () => {
-    context = await browser.newContext();
-  });
-
-  afterEach(async () => {
-    await context.close();
-  });
+  const suite = useSampleStack(adapter, () => browser);
 
   it('shows every call succeeding from the allowed origin, except the @Cors(false) route', async () => {
-    const rows = await runPlayground(context, `${stack.allowed.origin}/`);
+    const rows = await runPlayground(suite.context, `${suite.stack.allowed.origin}/`);
 
     expect(Object.fromEntries(Object.entries(rows).map(([call, row]) => [call, `${row.outcome} ${row.status}`]))).toEqual({
       'simple-get': 'allowed 200',
@@ -79,17 +62,17 @@ describe.each(ADAPTERS)('the playground page, in Chromium (%s)', (adapter) => {
   });
 
   it('shows the other origin blocked everywhere except the public routes, with the reason', async () => {
-    const rows = await runPlayground(context, `${stack.other.origin}/`);
+    const rows = await runPlayground(suite.context, `${suite.stack.other.origin}/`);
 
     const allowed = Object.keys(rows).filter((call) => rows[call].outcome === 'allowed');
     expect(allowed).toEqual(['public-get', 'catalog']);
     expect(Object.keys(rows)).toHaveLength(15);
-    expect(rows['simple-get'].apiSide).toContain(`${stack.other.origin} may not GET here.`);
+    expect(rows['simple-get'].apiSide).toContain(`${suite.stack.other.origin} may not GET here.`);
     expect(rows['admin-delete'].apiSide).toMatch(/OPTIONS \/api\/notes\/\S+ → 403/);
   });
 
   it('shows every call succeeding on the page the API serves itself, where nothing is cross-origin', async () => {
-    const rows = await runPlayground(context, `${stack.apiUrl}/`);
+    const rows = await runPlayground(suite.context, `${suite.stack.apiUrl}/`);
 
     expect(Object.values(rows).map((row) => row.outcome)).toEqual(Array(15).fill('allowed'));
     expect(rows['cors-disabled'].status).toBe('200');

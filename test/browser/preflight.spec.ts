@@ -10,7 +10,7 @@ import {
   openPage,
   preflights,
   type SampleStack,
-  startSampleStack,
+  useSampleStack,
   STRICT_CORS_FEATURE,
 } from './harness.js';
 
@@ -32,95 +32,77 @@ afterAll(async () => {
 });
 
 describe.each(ADAPTERS)('preflighted requests, in Chromium (%s)', (adapter) => {
-  let stack: SampleStack;
-  // A fresh context per test: the preflight cache belongs to the browser context.
-  let context: BrowserContext;
-
-  beforeAll(async () => {
-    stack = await startSampleStack(adapter);
-  });
-
-  afterAll(async () => {
-    await stack.close();
-  });
-
-  beforeEach(async () => {
-    context = await browser.newContext();
-  });
-
-  afterEach(async () => {
-    await context.close();
-  });
+  const suite = useSampleStack(adapter, () => browser);
 
   it('preflights a JSON PUT, then sends it and lets the page read the result', async () => {
-    const page = await openPage(context, stack.allowed.origin);
-    const { url, callId } = stack.url('/api/notes/put-json');
+    const page = await openPage(suite.context, suite.stack.allowed.origin);
+    const { url, callId } = suite.stack.url('/api/notes/put-json');
 
     const result = await fetchFrom(page, url, jsonPut('Edited in the browser'));
 
     expect(result).toMatchObject({ blocked: false, status: 200 });
     expect(JSON.parse(result.blocked ? '' : result.body)).toMatchObject({ id: 'put-json', text: 'Edited in the browser' });
-    expect(stack.received(callId)).toEqual([
+    expect(suite.stack.received(callId)).toEqual([
       expect.objectContaining({ method: 'OPTIONS', accessControlRequestMethod: 'PUT', status: 204 }),
       expect.objectContaining({ method: 'PUT', status: 200 }),
     ]);
   });
 
   it('stops a JSON PUT from a disallowed origin at the preflight, so the PUT is never sent', async () => {
-    const page = await openPage(context, stack.other.origin);
-    const { url, callId } = stack.url('/api/notes/1');
+    const page = await openPage(suite.context, suite.stack.other.origin);
+    const { url, callId } = suite.stack.url('/api/notes/1');
 
     const result = await fetchFrom(page, url, jsonPut('Overwritten from elsewhere'));
 
     expect(result.blocked).toBe(true);
-    expect(stack.received(callId)).toEqual([expect.objectContaining({ method: 'OPTIONS', status: 403 })]);
-    expect(stack.app.get(NotesService).find('1')?.text).toBe('Buy oat milk');
+    expect(suite.stack.received(callId)).toEqual([expect.objectContaining({ method: 'OPTIONS', status: 403 })]);
+    expect(suite.stack.app.get(NotesService).find('1')?.text).toBe('Buy oat milk');
   });
 
   it('accepts a custom header listed in allowedHeaders after a preflight', async () => {
-    const page = await openPage(context, stack.allowed.origin);
-    const { url, callId } = stack.url('/api/notes');
+    const page = await openPage(suite.context, suite.stack.allowed.origin);
+    const { url, callId } = suite.stack.url('/api/notes');
 
     const result = await fetchFrom(page, url, { headers: { 'X-Client-Version': '2.1.0' } });
 
     expect(result).toMatchObject({ blocked: false, status: 200 });
-    expect(preflights(stack.received(callId))).toEqual([
+    expect(preflights(suite.stack.received(callId))).toEqual([
       expect.objectContaining({ accessControlRequestHeaders: 'x-client-version', status: 204 }),
     ]);
   });
 
   it('refuses a header outside allowedHeaders at the preflight, so the request is never sent', async () => {
-    const page = await openPage(context, stack.allowed.origin);
-    const { url, callId } = stack.url('/api/notes/refused-header');
+    const page = await openPage(suite.context, suite.stack.allowed.origin);
+    const { url, callId } = suite.stack.url('/api/notes/refused-header');
 
     const result = await fetchFrom(page, url, { ...jsonPut('never stored'), headers: { 'X-Debug': '1' } });
 
     expect(result.blocked).toBe(true);
-    expect(stack.received(callId)).toEqual([
+    expect(suite.stack.received(callId)).toEqual([
       expect.objectContaining({ method: 'OPTIONS', accessControlRequestHeaders: 'x-debug', status: 403 }),
     ]);
-    expect(stack.app.get(NotesService).find('refused-header')).toBeUndefined();
+    expect(suite.stack.app.get(NotesService).find('refused-header')).toBeUndefined();
   });
 
   it('answers the preflight of an Authorization request without asking the auth guard', async () => {
-    const page = await openPage(context, stack.allowed.origin);
-    const token = await logIn(stack, 'grace');
-    const { url, callId } = stack.url('/api/auth/me');
+    const page = await openPage(suite.context, suite.stack.allowed.origin);
+    const token = await logIn(suite.stack, 'grace');
+    const { url, callId } = suite.stack.url('/api/auth/me');
 
     const result = await fetchFrom(page, url, { headers: { Authorization: `Bearer ${token}` } });
 
     expect(result).toMatchObject({ blocked: false, status: 200 });
     expect(JSON.parse(result.blocked ? '' : result.body)).toEqual({ user: { name: 'grace' } });
     // The preflight carries no credentials; had the guard seen it, it would have answered 401.
-    expect(stack.received(callId)).toEqual([
+    expect(suite.stack.received(callId)).toEqual([
       expect.objectContaining({ preflight: true, hadAuthorization: false, status: 204 }),
       expect.objectContaining({ method: 'GET', hadAuthorization: true, status: 200 }),
     ]);
   });
 
   it('does not preflight PUTs to the same URL again within maxAge, even past the 5 s browser default', async () => {
-    const page = await openPage(context, stack.allowed.origin);
-    const { url, callId } = stack.url('/api/notes/max-age');
+    const page = await openPage(suite.context, suite.stack.allowed.origin);
+    const { url, callId } = suite.stack.url('/api/notes/max-age');
 
     const first = await fetchFrom(page, url, jsonPut('first'));
     const second = await fetchFrom(page, url, jsonPut('second'));
@@ -129,28 +111,28 @@ describe.each(ADAPTERS)('preflighted requests, in Chromium (%s)', (adapter) => {
     const third = await fetchFrom(page, url, jsonPut('third'));
 
     expect([first, second, third]).toMatchObject([{ status: 200 }, { status: 200 }, { status: 200 }]);
-    expect(preflights(stack.received(callId))).toHaveLength(1);
-    expect(actualRequests(stack.received(callId))).toHaveLength(3);
+    expect(preflights(suite.stack.received(callId))).toHaveLength(1);
+    expect(actualRequests(suite.stack.received(callId))).toHaveLength(3);
   });
 
-  it('preflights again in a new browser context, which starts with an empty preflight cache', async () => {
-    const { url, callId } = stack.url('/api/notes/new-context');
-    await fetchFrom(await openPage(context, stack.allowed.origin), url, jsonPut('first context'));
+  it('preflights again in a new browser suite.context, which starts with an empty preflight cache', async () => {
+    const { url, callId } = suite.stack.url('/api/notes/new-context');
+    await fetchFrom(await openPage(suite.context, suite.stack.allowed.origin), url, jsonPut('first context'));
     const otherContext = await browser.newContext();
 
     try {
-      const result = await fetchFrom(await openPage(otherContext, stack.allowed.origin), url, jsonPut('second context'));
+      const result = await fetchFrom(await openPage(otherContext, suite.stack.allowed.origin), url, jsonPut('second context'));
       expect(result).toMatchObject({ blocked: false, status: 200 });
     } finally {
       await otherContext.close();
     }
 
-    expect(preflights(stack.received(callId))).toHaveLength(2);
+    expect(preflights(suite.stack.received(callId))).toHaveLength(2);
   });
 
   it('needs one preflight for PUT, DELETE and PUT again on one URL', async () => {
-    const page = await openPage(context, stack.allowed.origin);
-    const { url, callId } = stack.url('/api/notes/alternating');
+    const page = await openPage(suite.context, suite.stack.allowed.origin);
+    const { url, callId } = suite.stack.url('/api/notes/alternating');
 
     const results = [
       await fetchFrom(page, url, jsonPut('created')),
@@ -161,38 +143,38 @@ describe.each(ADAPTERS)('preflighted requests, in Chromium (%s)', (adapter) => {
     expect(results).toMatchObject([{ status: 200 }, { status: 204 }, { status: 200 }]);
     // The first preflight's Access-Control-Allow-Methods listed both methods; Chromium keeps
     // one cache entry per URL and would otherwise re-preflight each time the method changes.
-    expect(preflights(stack.received(callId))).toHaveLength(1);
+    expect(preflights(suite.stack.received(callId))).toHaveLength(1);
   });
 
   describe('per-method policies on /api/notes/:id', () => {
     it('lets the admin origin DELETE a note', async () => {
-      stack.app.get(NotesService).upsert('admin-delete', 'to be deleted');
-      const page = await openPage(context, stack.allowed.origin);
+      suite.stack.app.get(NotesService).upsert('admin-delete', 'to be deleted');
+      const page = await openPage(suite.context, suite.stack.allowed.origin);
 
-      const result = await fetchFrom(page, stack.url('/api/notes/admin-delete').url, { method: 'DELETE' });
+      const result = await fetchFrom(page, suite.stack.url('/api/notes/admin-delete').url, { method: 'DELETE' });
 
       expect(result).toMatchObject({ blocked: false, status: 204 });
-      expect(stack.app.get(NotesService).find('admin-delete')).toBeUndefined();
+      expect(suite.stack.app.get(NotesService).find('admin-delete')).toBeUndefined();
     });
 
     it('stops a DELETE from a non-admin origin at the preflight, and the note survives', async () => {
-      stack.app.get(NotesService).upsert('kept', 'must survive');
-      const page = await openPage(context, stack.other.origin);
-      const { url, callId } = stack.url('/api/notes/kept');
+      suite.stack.app.get(NotesService).upsert('kept', 'must survive');
+      const page = await openPage(suite.context, suite.stack.other.origin);
+      const { url, callId } = suite.stack.url('/api/notes/kept');
 
       const result = await fetchFrom(page, url, { method: 'DELETE' });
 
       expect(result.blocked).toBe(true);
-      expect(stack.received(callId)).toEqual([
+      expect(suite.stack.received(callId)).toEqual([
         expect.objectContaining({ method: 'OPTIONS', accessControlRequestMethod: 'DELETE', status: 403 }),
       ]);
-      expect(stack.app.get(NotesService).find('kept')).toMatchObject({ text: 'must survive' });
+      expect(suite.stack.app.get(NotesService).find('kept')).toMatchObject({ text: 'must survive' });
     });
 
     it('lets that same non-admin origin GET the note on the same path', async () => {
-      const page = await openPage(context, stack.other.origin);
+      const page = await openPage(suite.context, suite.stack.other.origin);
 
-      const result = await fetchFrom(page, stack.url('/api/notes/1').url);
+      const result = await fetchFrom(page, suite.stack.url('/api/notes/1').url);
 
       expect(result).toMatchObject({ blocked: false, status: 200 });
       expect(JSON.parse(result.blocked ? '' : result.body)).toMatchObject({ id: '1', text: 'Buy oat milk' });
@@ -211,10 +193,10 @@ describe.each(ADAPTERS)('preflighted requests, in Chromium (%s)', (adapter) => {
     });
 
     it("accepts Authorization under allowedHeaders '*', because the library lists it by name", async () => {
-      const page = await openPage(strictContext, stack.allowed.origin);
-      const token = await logIn(stack, 'linus');
+      const page = await openPage(strictContext, suite.stack.allowed.origin);
+      const token = await logIn(suite.stack, 'linus');
 
-      const result = await fetchFrom(page, stack.url('/api/auth/me').url, {
+      const result = await fetchFrom(page, suite.stack.url('/api/auth/me').url, {
         headers: { Authorization: `Bearer ${token}`, 'X-Trace': 'abc' },
       });
 
@@ -223,9 +205,9 @@ describe.each(ADAPTERS)('preflighted requests, in Chromium (%s)', (adapter) => {
     });
 
     it('accepts a custom header from an explicit allowedHeaders list', async () => {
-      const page = await openPage(strictContext, stack.allowed.origin);
+      const page = await openPage(strictContext, suite.stack.allowed.origin);
 
-      const result = await fetchFrom(page, stack.url('/api/notes/strict').url, {
+      const result = await fetchFrom(page, suite.stack.url('/api/notes/strict').url, {
         ...jsonPut('strict mode'),
         headers: { 'Content-Type': 'application/json', 'X-Client-Version': '2.1.0' },
       });
