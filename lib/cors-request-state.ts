@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { ActualDecision, CorsRoute } from './core/cors-decision.js';
+import type { CorsRoute } from './core/cors-decision.js';
 import type { CorsSnapshot } from './cors-policy.registry.js';
 
 /** What the middleware learnt about a request, for the guard and the interceptor. */
@@ -7,22 +7,20 @@ export interface CorsRequestState {
   /** The policies the request started with; the guard reads the same ones. */
   readonly snapshot: CorsSnapshot;
   readonly origin: string;
-  /** The routes that may serve the request (several only under header/media-type versioning). */
+  /** The routes the middleware decided for (several only under header/media-type versioning). */
   readonly candidates: readonly CorsRoute[];
-  /** The middleware's decision over all candidates. */
-  readonly decision: ActualDecision;
 }
 
 const CORS_STATE = Symbol('nest-cors:state');
 
 type WithCorsState = IncomingMessage & { [CORS_STATE]?: CorsRequestState };
 
-/** Records the middleware's decision on a cross-origin request. */
+/** Records what the middleware decided a cross-origin request with. */
 export function setCorsState(request: IncomingMessage, state: CorsRequestState): void {
   (request as WithCorsState)[CORS_STATE] = state;
 }
 
-/** The decision recorded for a cross-origin request, `undefined` for other requests. */
+/** What the middleware recorded for a cross-origin request it let through, if anything. */
 export function getCorsState(request: IncomingMessage): CorsRequestState | undefined {
   return (request as WithCorsState)[CORS_STATE];
 }

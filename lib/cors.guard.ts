@@ -1,10 +1,10 @@
 import { ForbiddenException, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { decideActual, writeActualHeaders, type ActualDecision } from './core/cors-decision.js';
 import { shown } from './cors-decision.log.js';
 import { CorsPolicyRegistry } from './cors-policy.registry.js';
 import { rawHttp } from './cors-http.util.js';
-import { getCorsState } from './cors-request-state.js';
+import { getCorsState, type CorsRequestState } from './cors-request-state.js';
 
 const CORS_RESPONSE_HEADERS = ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials', 'Access-Control-Expose-Headers'];
 
@@ -30,16 +30,14 @@ export class CorsGuard implements CanActivate {
     const apply = (resolved: ActualDecision) => {
       if (!response.headersSent) {
         for (const name of CORS_RESPONSE_HEADERS) response.removeHeader(name);
-        if (resolved.allowed) writeActualHeaders(resolved, response as ServerResponse);
+        if (resolved.allowed) writeActualHeaders(resolved, response);
       }
-      return this.enforce(resolved, context);
+      return this.enforce(resolved, state, request);
     };
     return 'then' in decision ? decision.then(apply) : apply(decision);
   }
 
-  private enforce(decision: ActualDecision, context: ExecutionContext): boolean {
-    const { request } = rawHttp(context);
-    const state = getCorsState(request)!;
+  private enforce(decision: ActualDecision, state: CorsRequestState, request: IncomingMessage): boolean {
     if (decision.allowed || !state.snapshot.settings.rejectDisallowedOrigins) return true;
     const policy = decision.route?.name ?? 'none';
     this.registry.log.rejected(

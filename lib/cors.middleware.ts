@@ -159,7 +159,7 @@ export class CorsMiddleware implements NestMiddleware<IncomingMessage, ServerRes
         this.registry.log.allowed(`${origin}\n${policy}\nrequest`, `Allowed ${description} (policy ${policy})`);
         writeActualHeaders(resolved, response);
         if (resolved.allowOrigin !== '*') markVariesByOrigin(request);
-        setCorsState(request, { snapshot, origin, candidates, decision: resolved });
+        setCorsState(request, { snapshot, origin, candidates });
         return next();
       }
       if (this.responseVaries(request, snapshot)) this.varyByOrigin(request, response);
@@ -167,7 +167,7 @@ export class CorsMiddleware implements NestMiddleware<IncomingMessage, ServerRes
       if (parsed && isSameOrigin(parsed, hostOf(request, snapshot))) return next();
       if (!snapshot.settings.rejectDisallowedOrigins) {
         this.registry.log.rejected(`${origin}\n${policy}\n${resolved.reason}`, `Sent without CORS headers: ${description}: ${resolved.reason} (policy ${policy})`);
-        setCorsState(request, { snapshot, origin, candidates, decision: resolved });
+        setCorsState(request, { snapshot, origin, candidates });
         return next();
       }
       this.registry.log.rejected(`${origin}\n${policy}\n${resolved.reason}`, `Rejected ${description}: ${resolved.reason} (policy ${policy})`);
