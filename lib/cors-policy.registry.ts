@@ -11,7 +11,8 @@ import type { CorsDecoratorArgument, CorsModuleOptions, CorsOptions, CorsUnknown
 import type { CorsRoute, PathRoutes } from './core/cors-decision.js';
 import { CorsPolicy } from './core/cors-policy.js';
 import type { CorsProblem } from './core/cors-problem.js';
-import { DEFAULT_ORIGIN_TIMEOUT, type OriginFunctionSettings } from './core/origin-function.js';
+import { DEFAULT_ORIGIN_TIMEOUT } from './core/origin-function.js';
+import type { OriginMatcher } from './core/origin-matcher.js';
 import { mergeCorsLevels, normalizeCorsArgument, pickCorsOptions } from './core/options-merge.js';
 import { checkCombination, checkOptionFields } from './core/options-validation.js';
 import { RouteTable } from './core/route-table.js';
@@ -41,6 +42,9 @@ interface HandlerSource {
   readonly handlerArgument: CorsDecoratorArgument | undefined;
   readonly paths: readonly RoutePath[];
 }
+
+/** Compiles effective options into a policy, `place` naming it in origin-function failure logs. */
+type PolicyCompiler = (options: CorsOptions | false, place: string) => CorsPolicy;
 
 /** Module-wide settings read on every request. */
 export interface CorsRequestSettings {
@@ -152,21 +156,28 @@ export class CorsPolicyRegistry implements OnModuleInit {
     const moduleCors = pickCorsOptions(moduleOptions);
     problems.push(...checkCombination(moduleCors).map((detail) => ({ place: MODULE_PLACE, ...detail })));
 
-    const originFunctions = (place: string): OriginFunctionSettings => ({
-      timeout: moduleOptions.originTimeout ?? DEFAULT_ORIGIN_TIMEOUT,
-      cache: moduleOptions.originCache,
-      onFailure: (reason) => this.log.originFunctionFailed(place, reason),
-    });
+    const compiledOrigins = new Map<unknown, OriginMatcher>();
+    const compilePolicy: PolicyCompiler = (options, place) =>
+      new CorsPolicy(
+        options,
+        {
+          timeout: moduleOptions.originTimeout ?? DEFAULT_ORIGIN_TIMEOUT,
+          cache: moduleOptions.originCache,
+          onFailure: (reason) => this.log.originFunctionFailed(place, reason),
+        },
+        compiledOrigins,
+      );
+    const moduleRoute = { policy: compilePolicy(moduleCors, MODULE_PLACE), name: MODULE_PLACE };
     const controllerRoutes = new Map<Function, CorsRoute>();
     const routesByHandler = new Map<Function, Map<Function, CorsRoute>>();
     const definitions = [];
     for (const source of this.sources) {
       let controllerRoute = controllerRoutes.get(source.controller);
       if (!controllerRoute) {
-        controllerRoute = this.compileControllerRoute(source, moduleCors, originFunctions, problems);
+        controllerRoute = this.compileControllerRoute(source, moduleCors, moduleRoute.policy, compilePolicy, problems);
         controllerRoutes.set(source.controller, controllerRoute);
       }
-      const route = this.compileHandlerRoute(source, controllerRoute, moduleCors, originFunctions, problems);
+      const route = this.compileHandlerRoute(source, controllerRoute, moduleCors, compilePolicy, problems);
       let routes = routesByHandler.get(source.controller);
       if (!routes) routesByHandler.set(source.controller, (routes = new Map()));
       routes.set(source.handler, route);
@@ -175,10 +186,7 @@ export class CorsPolicyRegistry implements OnModuleInit {
     if (problems.length > 0) throw new CorsConfigurationError(dedupe(problems));
 
     const unknownRoutes = moduleOptions.unknownRoutes ?? 'defaults';
-    const unknownRoute =
-      unknownRoutes === 'deny'
-        ? { policy: new CorsPolicy(false), name: "unknown route (unknownRoutes: 'deny')" }
-        : { policy: new CorsPolicy(moduleCors, originFunctions(MODULE_PLACE)), name: MODULE_PLACE };
+    const unknownRoute = unknownRoutes === 'deny' ? { policy: new CorsPolicy(false), name: "unknown route (unknownRoutes: 'deny')" } : moduleRoute;
     return new CorsSnapshot(
       new RouteTable(definitions, { caseSensitive: this.adapter.caseSensitive }),
       routesByHandler,
@@ -191,22 +199,24 @@ export class CorsPolicyRegistry implements OnModuleInit {
   private compileControllerRoute(
     source: HandlerSource,
     moduleCors: CorsOptions,
-    originFunctions: (place: string) => OriginFunctionSettings,
+    modulePolicy: CorsPolicy,
+    compilePolicy: PolicyCompiler,
     problems: CorsProblem[],
   ): CorsRoute {
     const name = source.controller.name;
-    const level = source.controllerArgument === undefined ? undefined : normalizeCorsArgument(source.controllerArgument);
+    if (source.controllerArgument === undefined) return { policy: modulePolicy, name };
+    const level = normalizeCorsArgument(source.controllerArgument);
     if (level) problems.push(...checkOptionFields(level, name, false));
     const merged = mergeCorsLevels(moduleCors, [level]);
     if (merged !== false && level) problems.push(...newCombinationProblems(merged, moduleCors, name));
-    return { policy: new CorsPolicy(merged, originFunctions(name)), name };
+    return { policy: compilePolicy(merged, name), name };
   }
 
   private compileHandlerRoute(
     source: HandlerSource,
     controllerRoute: CorsRoute,
     moduleCors: CorsOptions,
-    originFunctions: (place: string) => OriginFunctionSettings,
+    compilePolicy: PolicyCompiler,
     problems: CorsProblem[],
   ): CorsRoute {
     const { name } = source;
@@ -226,7 +236,7 @@ export class CorsPolicyRegistry implements OnModuleInit {
       const parent = controllerRoute.policy.options === false ? moduleCors : controllerRoute.policy.options;
       problems.push(...newCombinationProblems(merged, parent, name));
     }
-    return { policy: new CorsPolicy(merged, originFunctions(name)), name };
+    return { policy: compilePolicy(merged, name), name };
   }
 
   private discoverHandlers(): HandlerSource[] {

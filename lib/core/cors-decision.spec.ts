@@ -2,6 +2,7 @@ import { describe, expect, it, jest } from '@jest/globals';
 import type { IncomingMessage } from 'node:http';
 import type { CorsOptions, CorsOriginFunction } from '../cors-options.interface.js';
 import {
+  createPathRoutes,
   appendVaryHeader,
   decideActual,
   decidePreflight,
@@ -76,7 +77,7 @@ function route(options: CorsOptions | false, name = `Ctrl.handler${++routeCount}
 
 /** A path whose methods are served by the given routes. */
 function path(methods: Record<string, CorsRoute | CorsRoute[]>, anyMethod: CorsRoute[] = []): PathRoutes {
-  return { methods: new Map(Object.entries(methods).map(([method, routes]) => [method, Array.isArray(routes) ? routes : [routes]])), anyMethod };
+  return createPathRoutes(new Map(Object.entries(methods).map(([method, routes]) => [method, Array.isArray(routes) ? routes : [routes]])), anyMethod);
 }
 
 function approved<T extends PreflightDecision | ActualDecision>(decision: T): Extract<T, { allowed: true }> {

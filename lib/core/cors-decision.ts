@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { CorsPolicy } from './cors-policy.js';
-import { parseHeaderList } from './header-list.js';
+import { isValidHeaderList, parseHeaderList } from './header-list.js';
 import { appendVary } from './vary.js';
 
 /** A handler's policy and its name (`CatsController.update`), as the route table holds them. */
@@ -15,6 +15,20 @@ export interface PathRoutes {
   readonly methods: ReadonlyMap<string, readonly CorsRoute[]>;
   /** Routes serving every method (`@All()`), used for methods not in {@link methods}. */
   readonly anyMethod: readonly CorsRoute[];
+  /** The distinct policies of all those routes. */
+  readonly policies: readonly CorsPolicy[];
+  /** `Access-Control-Allow-Methods` for an origin that every one of {@link policies} allows. */
+  readonly allowMethodsForAll: string;
+}
+
+/** Builds a {@link PathRoutes}, precomputing what preflights on the path read. */
+export function createPathRoutes(methods: ReadonlyMap<string, readonly CorsRoute[]>, anyMethod: readonly CorsRoute[]): PathRoutes {
+  const routes = [...[...methods.values()].flat(), ...anyMethod];
+  const policies = [...new Set(routes.map((route) => route.policy))];
+  const allowed = new Set<string>();
+  for (const [method, candidates] of methods) if (candidates.some((route) => route.policy.allowsMethod(method))) allowed.add(method);
+  for (const route of anyMethod) for (const method of route.policy.methodList) allowed.add(method);
+  return { methods, anyMethod, policies, allowMethodsForAll: [...allowed].join(', ') };
 }
 
 /** Where headers are written: a Node `ServerResponse` satisfies it. */
@@ -77,37 +91,61 @@ export function routesForMethod(path: PathRoutes, method: string): readonly Cors
   return path.methods.get(method) ?? path.anyMethod;
 }
 
-type OriginDecisions = Map<CorsPolicy, boolean>;
-
 /**
- * Evaluates the origin once per distinct policy. Stays synchronous unless an origin function
- * returns a promise.
+ * The origin decision of each distinct policy involved in one request, in a flat array: requests
+ * involve one or two policies, so a scan beats a Map.
  */
+class OriginDecisions {
+  private readonly policies: CorsPolicy[] = [];
+  private readonly allowed: boolean[] = [];
+
+  /** Evaluates `policy` unless already done; returns a promise only for a pending origin function. */
+  decide(policy: CorsPolicy, origin: string, raw: IncomingMessage): Promise<void> | undefined {
+    if (this.policies.includes(policy)) return undefined;
+    const index = this.policies.push(policy) - 1;
+    const decision = policy.allowsOrigin(origin, raw);
+    if (typeof decision === 'boolean') {
+      this.allowed[index] = decision;
+      return undefined;
+    }
+    this.allowed[index] = false;
+    return decision.then((allowed) => void (this.allowed[index] = allowed));
+  }
+
+  /** Records a decision made elsewhere. */
+  record(policy: CorsPolicy, allowed: boolean): void {
+    this.allowed[this.policies.push(policy) - 1] = allowed;
+  }
+
+  allows(policy: CorsPolicy): boolean {
+    return this.allowed[this.policies.indexOf(policy)] === true;
+  }
+
+  allowsEvery(policies: readonly CorsPolicy[]): boolean {
+    return policies.every((policy) => this.allows(policy));
+  }
+}
+
+/** Evaluates the origin once per distinct policy; synchronous unless an origin function is pending. */
 function decideOrigins(
-  policies: Iterable<CorsPolicy>,
+  candidates: readonly CorsRoute[],
+  path: PathRoutes | undefined,
   origin: string,
   raw: IncomingMessage,
 ): OriginDecisions | Promise<OriginDecisions> {
-  const decisions: OriginDecisions = new Map();
+  const decisions = new OriginDecisions();
   let pending: Promise<void>[] | undefined;
-  for (const policy of policies) {
-    if (decisions.has(policy)) continue;
-    const decision = policy.allowsOrigin(origin, raw);
-    if (typeof decision === 'boolean') {
-      decisions.set(policy, decision);
-    } else {
-      decisions.set(policy, false);
-      (pending ??= []).push(decision.then((allowed) => void decisions.set(policy, allowed)));
+  for (const route of candidates) {
+    const wait = decisions.decide(route.policy, origin, raw);
+    if (wait) (pending ??= []).push(wait);
+  }
+  if (path) {
+    for (const policy of path.policies) {
+      const wait = decisions.decide(policy, origin, raw);
+      if (wait) (pending ??= []).push(wait);
     }
   }
   return pending ? Promise.all(pending).then(() => decisions) : decisions;
-}
-
-function* policiesOf(candidates: readonly CorsRoute[], path: PathRoutes | undefined): Generator<CorsPolicy> {
-  for (const route of candidates) yield route.policy;
-  if (!path) return;
-  for (const routes of path.methods.values()) for (const route of routes) yield route.policy;
-  for (const route of path.anyMethod) yield route.policy;
 }
 
 /**
@@ -126,10 +164,68 @@ export function decidePreflight(
   if (candidates.length === 0) {
     return { allowed: false, route: undefined, reason: `no handler for method ${request.requestMethod} on this path` };
   }
-  const decisions = decideOrigins(policiesOf(candidates, path), request.origin, request.raw);
-  return decisions instanceof Map
+  const onlyPolicy = candidates.length === 1 && (!path || (path.policies.length === 1 && path.policies[0] === candidates[0].policy));
+  if (onlyPolicy) {
+    const [route] = candidates;
+    const allowed = route.policy.allowsOrigin(request.origin, request.raw);
+    return typeof allowed === 'boolean'
+      ? decideOnePolicyPreflight(route, path, request, allowed)
+      : allowed.then((resolved) => decideOnePolicyPreflight(route, path, request, resolved));
+  }
+  const decisions = decideOrigins(candidates, path, request.origin, request.raw);
+  return decisions instanceof OriginDecisions
     ? finishPreflight(candidates, path, request, decisions)
     : decisions.then((resolved) => finishPreflight(candidates, path, request, resolved));
+}
+
+/**
+ * The common case, one policy on the whole path (or an unknown path): no per-policy bookkeeping,
+ * and the precomputed `Access-Control-Allow-Methods`.
+ */
+function decideOnePolicyPreflight(route: CorsRoute, path: PathRoutes | undefined, request: PreflightRequest, originAllowed: boolean): PreflightDecision {
+  const { policy } = route;
+  const { requestMethod, requestHeaders } = request;
+  if (!policy.enabled) return { allowed: false, route, reason: 'CORS is disabled here (@Cors(false))' };
+  if (!originAllowed) return { allowed: false, route, reason: 'origin not allowed' };
+  if (!policy.allowsMethod(requestMethod)) return { allowed: false, route, reason: `method ${requestMethod} not allowed (allowed: ${policy.methodList.join(', ')})` };
+  const listed = policy.allowedHeaders.kind === 'list';
+  let allowHeaders: string | undefined;
+  if (requestHeaders !== undefined) {
+    const names = listed ? parseHeaderList(requestHeaders) : isValidHeaderList(requestHeaders) ? [] : undefined;
+    if (names === undefined) return { allowed: false, route, reason: 'malformed or oversized Access-Control-Request-Headers' };
+    const header = policy.firstDisallowedHeader(names);
+    if (header !== undefined) return { allowed: false, route, reason: `header ${header} not allowed` };
+    if (!listed && requestHeaders.trim() !== '') allowHeaders = requestHeaders;
+  }
+  if (listed) allowHeaders = (policy.allowedHeaders as { header: string }).header || undefined;
+  const precomputed = path ? path.methods.has(requestMethod) && path.allowMethodsForAll : policy.methods.has(requestMethod) && policy.methodsHeader;
+  return {
+    allowed: true,
+    route,
+    allowOrigin: policy.allowsAnyOrigin ? '*' : request.origin,
+    credentials: policy.credentials,
+    allowMethods: precomputed || allowedMethods([route], path, requestMethod, onlyDecision(policy, true)),
+    allowHeaders,
+    maxAge: policy.maxAge,
+    allowPrivateNetwork: policy.privateNetwork && request.requestPrivateNetwork,
+    vary: policy.privateNetwork ? PREFLIGHT_VARY_PRIVATE_NETWORK : PREFLIGHT_VARY,
+    status: policy.optionsSuccessStatus,
+    continueToHandler: policy.preflightContinue,
+  };
+}
+
+function onlyDecision(policy: CorsPolicy, allowed: boolean): OriginDecisions {
+  const decisions = new OriginDecisions();
+  decisions.record(policy, allowed);
+  return decisions;
+}
+
+/** The requested header names, lower case, when some policy must check them one by one. */
+function requestedHeaderNames(candidates: readonly CorsRoute[], value: string | undefined): readonly string[] | undefined {
+  if (value === undefined) return [];
+  const needsNames = candidates.some((route) => route.policy.allowedHeaders.kind === 'list');
+  if (needsNames) return parseHeaderList(value);
+  return isValidHeaderList(value) ? [] : undefined;
 }
 
 function finishPreflight(
@@ -138,9 +234,15 @@ function finishPreflight(
   request: PreflightRequest,
   origins: OriginDecisions,
 ): PreflightDecision {
-  const requestedHeaders = request.requestHeaders === undefined ? [] : parseHeaderList(request.requestHeaders);
+  const requestedHeaders = requestedHeaderNames(candidates, request.requestHeaders);
   if (requestedHeaders === undefined) {
     return { allowed: false, route: candidates[0], reason: 'malformed or oversized Access-Control-Request-Headers' };
+  }
+  if (candidates.length === 1) {
+    const [route] = candidates;
+    const reason = preflightRefusal(route.policy, request.requestMethod, requestedHeaders, origins);
+    if (reason !== undefined) return { allowed: false, route, reason };
+    return approvePreflight([route], path, request, origins);
   }
   const allowing: CorsRoute[] = [];
   let rejection: CorsRejection | undefined;
@@ -149,37 +251,42 @@ function finishPreflight(
     if (reason === undefined) allowing.push(route);
     else rejection ??= { allowed: false, route, reason };
   }
-  if (allowing.length === 0) return rejection!;
+  return allowing.length === 0 ? rejection! : approvePreflight(allowing, path, request, origins);
+}
 
+function approvePreflight(
+  allowing: readonly CorsRoute[],
+  path: PathRoutes | undefined,
+  request: PreflightRequest,
+  origins: OriginDecisions,
+): PreflightApproval {
   const first = allowing[0];
   let anyOriginOnly = true;
   let credentials = false;
   let reflectHeaders = false;
+  let listedHeaders: string | undefined;
   let maxAge: number | undefined;
   let allowPrivateNetwork = false;
-  const listedHeaders = new Set<string>();
   for (const { policy } of allowing) {
     anyOriginOnly &&= policy.allowsAnyOrigin;
     credentials ||= policy.credentials;
-    if (policy.allowedHeaders.kind === 'list') listedHeaders.add(policy.allowedHeaders.header);
-    else reflectHeaders = true;
+    if (policy.allowedHeaders.kind !== 'list') reflectHeaders = true;
+    else if (listedHeaders === undefined) listedHeaders = policy.allowedHeaders.header;
+    else if (!listedHeaders.split(', ').includes(policy.allowedHeaders.header)) listedHeaders = `${listedHeaders}, ${policy.allowedHeaders.header}`;
     if (policy.maxAge !== undefined) maxAge = maxAge === undefined ? policy.maxAge : Math.min(maxAge, policy.maxAge);
     allowPrivateNetwork ||= policy.privateNetwork && request.requestPrivateNetwork;
   }
-  let allowHeaders: string | undefined;
-  if (reflectHeaders) allowHeaders = requestedHeaders.length > 0 ? requestedHeaders.join(',') : undefined;
-  else allowHeaders = [...listedHeaders].join(', ') || undefined;
-
+  const reflected = request.requestHeaders !== undefined && request.requestHeaders.trim() !== '' ? request.requestHeaders : undefined;
   return {
     allowed: true,
     route: first,
     allowOrigin: anyOriginOnly ? '*' : request.origin,
     credentials,
     allowMethods: allowedMethods(allowing, path, request.requestMethod, origins),
-    allowHeaders,
+    allowHeaders: reflectHeaders ? reflected : listedHeaders || undefined,
     maxAge,
     allowPrivateNetwork,
-    vary: candidates.some((route) => route.policy.privateNetwork) ? PREFLIGHT_VARY_PRIVATE_NETWORK : PREFLIGHT_VARY,
+    vary: allowing.some((route) => route.policy.privateNetwork) ? PREFLIGHT_VARY_PRIVATE_NETWORK : PREFLIGHT_VARY,
     status: first.policy.optionsSuccessStatus,
     continueToHandler: first.policy.preflightContinue,
   };
@@ -192,7 +299,7 @@ function preflightRefusal(
   origins: OriginDecisions,
 ): string | undefined {
   if (!policy.enabled) return 'CORS is disabled here (@Cors(false))';
-  if (!origins.get(policy)) return 'origin not allowed';
+  if (!origins.allows(policy)) return 'origin not allowed';
   if (!policy.allowsMethod(method)) return `method ${method} not allowed (allowed: ${policy.methodList.join(', ')})`;
   const header = policy.firstDisallowedHeader(requestedHeaders);
   return header === undefined ? undefined : `header ${header} not allowed`;
@@ -208,12 +315,14 @@ function allowedMethods(
   requestedMethod: string,
   origins: OriginDecisions,
 ): string {
+  if (path && origins.allowsEvery(path.policies) && path.methods.has(requestedMethod)) return path.allowMethodsForAll;
+  if (!path && allowing.length === 1 && allowing[0].policy.methods.has(requestedMethod)) return allowing[0].policy.methodsHeader;
   const methods = new Set<string>([requestedMethod]);
-  const allows = (route: CorsRoute, method: string) => origins.get(route.policy) === true && route.policy.allowsMethod(method);
+  const allows = (route: CorsRoute, method: string) => origins.allows(route.policy) && route.policy.allowsMethod(method);
   if (path) {
     for (const [method, routes] of path.methods) if (routes.some((route) => allows(route, method))) methods.add(method);
     for (const route of path.anyMethod) {
-      if (origins.get(route.policy)) for (const method of route.policy.methodList) methods.add(method);
+      if (origins.allows(route.policy)) for (const method of route.policy.methodList) methods.add(method);
     }
   } else {
     for (const route of allowing) for (const method of route.policy.methodList) methods.add(method);
@@ -234,29 +343,43 @@ export function decideActual(
   raw: IncomingMessage,
 ): ActualDecision | Promise<ActualDecision> {
   if (candidates.length === 0) return { allowed: false, route: undefined, reason: 'no route' };
-  const decisions = decideOrigins(policiesOf(candidates, undefined), origin, raw);
-  return decisions instanceof Map
-    ? finishActual(candidates, method, origin, decisions)
-    : decisions.then((resolved) => finishActual(candidates, method, origin, resolved));
+  if (candidates.length === 1) {
+    const [route] = candidates;
+    const allowed = route.policy.allowsOrigin(origin, raw);
+    return typeof allowed === 'boolean' ? decideOne(route, method, origin, allowed) : allowed.then((resolved) => decideOne(route, method, origin, resolved));
+  }
+  const decisions = decideOrigins(candidates, undefined, origin, raw);
+  return decisions instanceof OriginDecisions
+    ? decideUnion(candidates, method, origin, decisions)
+    : decisions.then((resolved) => decideUnion(candidates, method, origin, resolved));
 }
 
-function finishActual(
-  candidates: readonly CorsRoute[],
-  method: string,
-  origin: string,
-  origins: OriginDecisions,
-): ActualDecision {
+function actualRefusal(policy: CorsPolicy, method: string, originAllowed: boolean): string | undefined {
+  if (!policy.enabled) return 'CORS is disabled here (@Cors(false))';
+  if (!originAllowed) return 'origin not allowed';
+  if (!policy.allowsMethod(method)) return `method ${method} not allowed (allowed: ${policy.methodList.join(', ')})`;
+  return undefined;
+}
+
+function decideOne(route: CorsRoute, method: string, origin: string, originAllowed: boolean): ActualDecision {
+  const { policy } = route;
+  const reason = actualRefusal(policy, method, originAllowed);
+  if (reason !== undefined) return { allowed: false, route, reason };
+  return {
+    allowed: true,
+    route,
+    allowOrigin: policy.allowsAnyOrigin ? '*' : origin,
+    credentials: policy.credentials,
+    exposeHeaders: policy.exposeHeaders,
+  };
+}
+
+function decideUnion(candidates: readonly CorsRoute[], method: string, origin: string, origins: OriginDecisions): ActualDecision {
   let approval: { route: CorsRoute; anyOriginOnly: boolean; credentials: boolean; expose: Set<string> } | undefined;
   let rejection: CorsRejection | undefined;
   for (const route of candidates) {
     const { policy } = route;
-    const reason = !policy.enabled
-      ? 'CORS is disabled here (@Cors(false))'
-      : !origins.get(policy)
-        ? 'origin not allowed'
-        : !policy.allowsMethod(method)
-          ? `method ${method} not allowed (allowed: ${policy.methodList.join(', ')})`
-          : undefined;
+    const reason = actualRefusal(policy, method, origins.allows(policy));
     if (reason !== undefined) {
       rejection ??= { allowed: false, route, reason };
       continue;
@@ -282,7 +405,7 @@ export function writePreflightHeaders(approval: PreflightApproval, response: Hea
   if (approval.credentials) response.setHeader('Access-Control-Allow-Credentials', 'true');
   response.setHeader('Access-Control-Allow-Methods', approval.allowMethods);
   if (approval.allowHeaders !== undefined) response.setHeader('Access-Control-Allow-Headers', approval.allowHeaders);
-  if (approval.maxAge !== undefined) response.setHeader('Access-Control-Max-Age', String(approval.maxAge));
+  if (approval.maxAge !== undefined) response.setHeader('Access-Control-Max-Age', `${approval.maxAge}`);
   if (approval.allowPrivateNetwork) response.setHeader('Access-Control-Allow-Private-Network', 'true');
   appendVaryHeader(response, approval.vary);
 }

@@ -26,6 +26,8 @@ export class CorsPolicy {
   readonly methods: ReadonlySet<string>;
   /** Allowed methods in configured order, as sent in `Access-Control-Allow-Methods`. */
   readonly methodList: readonly string[];
+  /** {@link methodList} joined, as sent in `Access-Control-Allow-Methods`. */
+  readonly methodsHeader: string;
   readonly allowedHeaders: AllowedHeaders;
   /** The `Access-Control-Expose-Headers` value, if any. */
   readonly exposeHeaders: string | undefined;
@@ -33,21 +35,30 @@ export class CorsPolicy {
   readonly preflightContinue: boolean;
   readonly optionsSuccessStatus: number;
   readonly privateNetwork: boolean;
+  /** Whether every origin gets `Access-Control-Allow-Origin: *`. */
+  readonly allowsAnyOrigin: boolean;
 
   /**
    * @param options the merged options, or `false` for a disabled scope
    * @param originFunctions how an origin function is run (time limit, cache, failure report)
+   * @param compiledOrigins matchers already compiled for the same `origin` value (an app's
+   *   handlers mostly inherit the module's list, which is then compiled once)
    */
   constructor(
     readonly options: Readonly<CorsOptions> | false,
     originFunctions?: OriginFunctionSettings,
+    compiledOrigins?: Map<unknown, OriginMatcher>,
   ) {
     const effective = options === false ? {} : options;
     this.enabled = options !== false;
-    this.origins = new OriginMatcher(options === false ? false : effective.origin, originFunctions);
+    const origin = options === false ? false : effective.origin;
+    const shareable = typeof origin === 'object' || typeof origin === 'string';
+    this.origins = (shareable && compiledOrigins?.get(origin)) || new OriginMatcher(origin, originFunctions);
+    if (shareable) compiledOrigins?.set(origin, this.origins);
     this.credentials = effective.credentials === true;
     this.methodList = effective.methods === undefined ? DEFAULT_METHODS : [...new Set(listOption(effective.methods))];
     this.methods = new Set(this.methodList);
+    this.methodsHeader = this.methodList.join(', ');
     this.allowedHeaders = compileAllowedHeaders(effective.allowedHeaders);
     const exposed = effective.exposedHeaders === undefined ? [] : listOption(effective.exposedHeaders);
     this.exposeHeaders = exposed.length > 0 ? exposed.join(', ') : undefined;
@@ -55,6 +66,7 @@ export class CorsPolicy {
     this.preflightContinue = effective.preflightContinue === true;
     this.optionsSuccessStatus = effective.optionsSuccessStatus ?? 204;
     this.privateNetwork = effective.privateNetwork === true;
+    this.allowsAnyOrigin = this.enabled && this.origins.allowsAnyOrigin && !this.credentials;
   }
 
   /** Whether the method is allowed; HEAD is allowed wherever GET is. */
@@ -67,10 +79,6 @@ export class CorsPolicy {
     return this.enabled && this.origins.matches(origin, request);
   }
 
-  /** Whether every origin gets `Access-Control-Allow-Origin: *`. */
-  get allowsAnyOrigin(): boolean {
-    return this.enabled && this.origins.allowsAnyOrigin && !this.credentials;
-  }
 
   /** The first requested header name (lower case) the policy does not allow, if any. */
   firstDisallowedHeader(names: readonly string[]): string | undefined {

@@ -32,9 +32,45 @@ export function isToken(value: string): boolean {
  * {@link MAX_HEADER_LIST_NAMES} or {@link MAX_EMPTY_ELEMENTS}. One pass, no regular expression: linear in the value's length.
  */
 export function parseHeaderList(value: string): string[] | undefined {
-  const length = value.length;
-  if (length > MAX_HEADER_LIST_LENGTH) return undefined;
   const names: string[] = [];
+  return scanHeaderList(value, names) ? names : undefined;
+}
+
+/**
+ * Whether {@link parseHeaderList} would accept `value`, without allocating: for policies that
+ * reflect the list rather than look names up.
+ */
+export function isValidHeaderList(value: string): boolean {
+  const length = value.length;
+  if (length > MAX_HEADER_LIST_LENGTH) return false;
+  let names = 0;
+  let empty = 0;
+  let inName = false;
+  let afterName = false;
+  for (let i = 0; i < length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === COMMA) {
+      if (inName || afterName) names++;
+      else empty++;
+      inName = afterName = false;
+    } else if (c === SPACE || c === TAB) {
+      afterName ||= inName;
+      inName = false;
+    } else if (isTokenChar(c) && !afterName) {
+      inName = true;
+    } else {
+      return false;
+    }
+  }
+  if (inName || afterName) names++;
+  else if (length > 0) empty++;
+  return names <= MAX_HEADER_LIST_NAMES && empty <= MAX_EMPTY_ELEMENTS;
+}
+
+function scanHeaderList(value: string, names: string[] | undefined): boolean {
+  const length = value.length;
+  if (length > MAX_HEADER_LIST_LENGTH) return false;
+  let count = 0;
   let empty = 0;
   let i = 0;
   while (i < length) {
@@ -44,14 +80,14 @@ export function parseHeaderList(value: string): string[] | undefined {
     while (i < length && isTokenChar(c)) c = value.charCodeAt(++i);
     const end = i;
     while ((c === SPACE || c === TAB) && i < length) c = value.charCodeAt(++i);
-    if (i < length && c !== COMMA) return undefined;
+    if (i < length && c !== COMMA) return false;
     if (end > start) {
-      if (names.length === MAX_HEADER_LIST_NAMES) return undefined;
-      names.push(value.slice(start, end).toLowerCase());
+      if (++count > MAX_HEADER_LIST_NAMES) return false;
+      names?.push(value.slice(start, end).toLowerCase());
     } else if (++empty > MAX_EMPTY_ELEMENTS) {
-      return undefined;
+      return false;
     }
     i++;
   }
-  return names;
+  return true;
 }

@@ -1,5 +1,5 @@
 import { parse, pathToRegexp, type Token } from 'path-to-regexp';
-import type { CorsRoute, PathRoutes } from './cors-decision.js';
+import { createPathRoutes, type CorsRoute, type PathRoutes } from './cors-decision.js';
 
 /** One route as registered with the HTTP adapter. */
 export interface RouteDefinition {
@@ -124,7 +124,7 @@ function toPathRoutes(definitions: readonly RouteDefinition[]): PathRoutes | und
   if (methods.size === 0 && anyMethod.length === 0) return undefined;
   const get = methods.get('GET');
   if (get && !methods.has('HEAD')) methods.set('HEAD', get);
-  return { methods, anyMethod };
+  return createPathRoutes(methods, anyMethod);
 }
 
 /**
@@ -136,9 +136,9 @@ function mergePathRoutes(matches: readonly PathRoutes[]): PathRoutes | undefined
   const methods = new Map<string, readonly CorsRoute[]>();
   for (const match of matches) {
     for (const [method, routes] of match.methods) if (!methods.has(method)) methods.set(method, routes);
-    if (match.anyMethod.length > 0) return { methods, anyMethod: match.anyMethod };
+    if (match.anyMethod.length > 0) return createPathRoutes(methods, match.anyMethod);
   }
-  return { methods, anyMethod: [] };
+  return createPathRoutes(methods, []);
 }
 
 /**

@@ -44,7 +44,7 @@ describe.each(ADAPTERS)('CorsModule on %s', (_name, adapter) => {
       expect(res.status).toBe(204);
       expect(res.headers['access-control-allow-origin']).toBe(APP);
       expect(res.headers['access-control-allow-credentials']).toBe('true');
-      expect(res.headers['access-control-allow-methods']).toBe('POST, GET, HEAD');
+      expect(res.headers['access-control-allow-methods']).toBe('GET, POST, HEAD');
       expect(res.headers['access-control-allow-headers']).toBe('content-type,x-request-id');
       expect(res.headers['access-control-max-age']).toBe('600');
       expect(res.headers['access-control-expose-headers']).toBeUndefined();
@@ -83,7 +83,7 @@ describe.each(ADAPTERS)('CorsModule on %s', (_name, adapter) => {
     it('list only the methods whose policy allows the origin (per-method policies on one path)', async () => {
       const admin = await preflight('/api/v1/items/3', 'https://admin.example', 'DELETE');
       expect(admin.status).toBe(204);
-      expect(admin.headers['access-control-allow-methods']).toBe('DELETE, GET, PUT, HEAD');
+      expect(admin.headers['access-control-allow-methods']).toBe('GET, DELETE, PUT, HEAD');
       const publicOrigin = await preflight('/api/v1/items/3', 'https://anyone.example', 'DELETE');
       expect(publicOrigin.status).toBe(403);
       const read = await preflight('/api/v1/items/3', 'https://anyone.example', 'GET', 'x-custom');
@@ -114,7 +114,7 @@ describe.each(ADAPTERS)('CorsModule on %s', (_name, adapter) => {
     it('give unknown paths the module defaults', async () => {
       const res = await preflight('/graphql', APP, 'POST', 'content-type');
       expect(res.status).toBe(204);
-      expect(res.headers['access-control-allow-methods']).toBe('POST, GET, HEAD, PUT, PATCH, DELETE');
+      expect(res.headers['access-control-allow-methods']).toBe('GET, HEAD, PUT, PATCH, POST, DELETE');
       expect((await preflight('/graphql', EVIL, 'POST', 'content-type')).status).toBe(403);
     });
 

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { CorsOptions } from '../../lib/cors-options.interface.js';
 import { decideActual, decidePreflight, writeActualHeaders, writePreflightHeaders, type CorsRoute } from '../../lib/core/cors-decision.js';
 import { CorsPolicy } from '../../lib/core/cors-policy.js';
-import { parseHeaderList, isToken } from '../../lib/core/header-list.js';
+import { isToken, isValidHeaderList, parseHeaderList } from '../../lib/core/header-list.js';
 import { OriginMatcher } from '../../lib/core/origin-matcher.js';
 import { checkCombination, checkOptionFields } from '../../lib/core/options-validation.js';
 import { appendVary } from '../../lib/core/vary.js';
@@ -202,6 +202,12 @@ describe('CORS invariants (property-based)', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('validates header lists without allocating exactly as the parser accepts them', () => {
+    const unit = fc.constantFrom(',', ' ', '\t', 'a', 'X', '-', 'é', '"', ':', ',,');
+    const list = fc.oneof(fc.string({ maxLength: 40, unit }), fc.string({ minLength: 4000, maxLength: 4200, unit }));
+    fc.assert(fc.property(list, (value) => expect(isValidHeaderList(value)).toBe(parseHeaderList(value) !== undefined)));
   });
 
   it('appends to Vary without losing names or adding duplicates, and keeps *', () => {
