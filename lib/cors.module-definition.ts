@@ -1,10 +1,19 @@
 import { ConfigurableModuleBuilder, type ConfigurableModuleOptionsFactory } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { CorsModuleOptions } from './cors-options.interface.js';
+import { CorsInterceptor } from './cors.interceptor.js';
 
 /** Extras of `CorsModule.forRoot()` / `forRootAsync()` that shape the module itself. */
 export interface CorsModuleExtras {
   /** Register the module globally so `@Cors()` works in every module. Default `true`. */
   isGlobal: boolean;
+  /**
+   * Register the global interceptor that keeps `Vary: Origin` when a handler replaces `Vary`
+   * (`@Header('Vary', …)`, `reply.header('Vary', …)`). Default `true`. Any global interceptor makes
+   * Nest wrap every handler call in RxJS, which measurably lowers throughput (see BENCHMARKS.md);
+   * turn it off when no handler sets `Vary` itself, or when handlers append to it (`res.vary()`).
+   */
+  responseInterceptor: boolean;
 }
 
 export const {
@@ -13,7 +22,11 @@ export const {
 } = new ConfigurableModuleBuilder<CorsModuleOptions>({ moduleName: 'Cors' })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createCorsOptions')
-  .setExtras<CorsModuleExtras>({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .setExtras<CorsModuleExtras>({ isGlobal: true, responseInterceptor: true }, (definition, extras) => ({
+    ...definition,
+    global: extras.isGlobal,
+    providers: [...(definition.providers ?? []), ...(extras.responseInterceptor ? [{ provide: APP_INTERCEPTOR, useClass: CorsInterceptor }] : [])],
+  }))
   .build();
 
 /**

@@ -1,7 +1,6 @@
 import { Module, type NestModule } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
 import { CorsGuard } from './cors.guard.js';
-import { CorsInterceptor } from './cors.interceptor.js';
 import { CorsMiddleware } from './cors.middleware.js';
 import { CORS_MODULE_OPTIONS, ConfigurableCorsModule } from './cors.module-definition.js';
 import { CorsPolicyRegistry } from './cors-policy.registry.js';
@@ -18,7 +17,8 @@ import { CorsService } from './cors.service.js';
  *
  * The module is global by default (`isGlobal: false` to opt out). It mounts a middleware on the
  * HTTP adapter itself (ahead of the app's routes and guards, whatever the global prefix), and
- * registers a global guard and interceptor that read each handler's `@Cors()` policy.
+ * registers a global guard and interceptor that read each handler's `@Cors()` policy
+ * (`responseInterceptor: false` leaves the interceptor out).
  *
  * @publicApi
  */
@@ -29,7 +29,6 @@ import { CorsService } from './cors.service.js';
     CorsService,
     CorsMiddleware,
     { provide: APP_GUARD, useClass: CorsGuard },
-    { provide: APP_INTERCEPTOR, useClass: CorsInterceptor },
   ],
   exports: [CORS_MODULE_OPTIONS, CorsService],
 })

@@ -1,5 +1,19 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { Controller, Get, Header, Injectable, Module, Post, Version, VersioningType, type INestApplication } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  Injectable,
+  Module,
+  Post,
+  UnauthorizedException,
+  Version,
+  VersioningType,
+  type INestApplication,
+  type MiddlewareConsumer,
+  type NestMiddleware,
+  type NestModule,
+} from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import request from 'supertest';
 import { Cors, CorsConfigurationError, CorsModule, type CorsModuleOptions } from '../../lib/index.js';
@@ -47,6 +61,31 @@ class CorsConfigFactory {
 
 @Module({ providers: [CorsConfigFactory], exports: [CorsConfigFactory] })
 class CorsConfigModule {}
+
+/** An app-level auth middleware that refuses every request without a token, preflights included. */
+@Injectable()
+class TokenMiddleware implements NestMiddleware {
+  use(request: { headers: Record<string, string | undefined> }, _response: unknown, next: () => void) {
+    if (request.headers.authorization !== 'Bearer valid') throw new UnauthorizedException();
+    next();
+  }
+}
+
+@Module({ imports: [CorsModule.forRoot({ origin: 'https://app.example' })], controllers: [NotesController] })
+class AppWithAuthMiddleware implements NestModule {
+  configure(consumer: MiddlewareConsumer) {
+    consumer.apply(TokenMiddleware).forRoutes('*');
+  }
+}
+
+@Controller('own-vary')
+class OwnVaryController {
+  @Get()
+  @Header('Vary', 'Accept-Encoding')
+  get() {
+    return 'ok';
+  }
+}
 
 describe.each(ADAPTERS)('CorsModule options on %s', (_name, adapter: AdapterFactory) => {
   let app: INestApplication | undefined;
@@ -165,6 +204,29 @@ describe.each(ADAPTERS)('CorsModule options on %s', (_name, adapter: AdapterFact
       const crossed = await http().get('/reports').set('X-Api-Version', '1').set('Origin', 'https://v2.example');
       expect(crossed.status).toBe(403);
       expect(crossed.headers['access-control-allow-origin']).toBeUndefined();
+    });
+  });
+
+  describe('ordering', () => {
+    it("answers preflights before the app's own middleware, and keeps CORS headers on its 401s", async () => {
+      app = await createApp({ imports: [AppWithAuthMiddleware] }, adapter);
+      const preflight = await http().options('/notes').set('Origin', APP).set('Access-Control-Request-Method', 'POST');
+      expect(preflight.status).toBe(204);
+      const actual = await http().post('/notes').set('Origin', APP);
+      expect(actual.status).toBe(401);
+      expect(actual.headers['access-control-allow-origin']).toBe(APP);
+    });
+  });
+
+  describe('responseInterceptor', () => {
+    it('keeps Vary: Origin when a handler sets its own Vary, and can be left out', async () => {
+      app = await createApp({ imports: [CorsModule.forRoot({ origin: APP })], controllers: [OwnVaryController] }, adapter);
+      expect((await http().get('/own-vary').set('Origin', APP)).headers.vary).toMatch(/Accept-Encoding.*Origin/);
+      await app.close();
+      app = await createApp({ imports: [CorsModule.forRoot({ origin: APP, responseInterceptor: false })], controllers: [OwnVaryController] }, adapter);
+      const res = await http().get('/own-vary').set('Origin', APP);
+      expect(res.headers['access-control-allow-origin']).toBe(APP);
+      expect(res.headers.vary).toBe('Accept-Encoding');
     });
   });
 
