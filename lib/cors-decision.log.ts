@@ -22,7 +22,8 @@ export class CorsDecisionLog {
   private linesInWindow = 0;
   private suppressed = 0;
 
-  constructor(private readonly enabled: boolean) {}
+  /** @param enabled whether decisions and startup lines are logged (`debug: true`) */
+  constructor(readonly enabled: boolean) {}
 
   /** A refused preflight or request (debug level). */
   rejected(key: string, message: string): void {

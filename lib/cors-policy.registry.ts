@@ -295,10 +295,14 @@ export class CorsPolicyRegistry implements OnModuleInit {
   }
 
   private logRoutes(): void {
+    if (!this.log.enabled) return;
+    const descriptions = new Map<CorsPolicy, string>();
     for (const source of this.sources) {
       const route = this.snapshot?.routeFor(source.controller, source.handler);
       if (!route) continue;
-      for (const { method, path } of source.paths) this.log.startup(`Mapped {${path}, ${method}} ${route.name}: ${describePolicy(route.policy)}`);
+      let description = descriptions.get(route.policy);
+      if (description === undefined) descriptions.set(route.policy, (description = describePolicy(route.policy)));
+      for (const { method, path } of source.paths) this.log.startup(`Mapped {${path}, ${method}} ${route.name}: ${description}`);
     }
   }
 }

@@ -33,6 +33,10 @@ function problem(message: string, fix: string): CorsProblemDetail {
 export function parseOriginPattern(pattern: string): OriginPattern | CorsProblemDetail {
   if (pattern === '*') return { kind: 'any' };
   if (pattern === 'null') return { kind: 'exact', origin: 'null' };
+  const wellFormed = parseOrigin(pattern);
+  if (wellFormed && wellFormed.scheme !== 'file' && (wellFormed.port === '' || wellFormed.port !== defaultPort(wellFormed.scheme))) {
+    return { kind: 'exact', origin: pattern };
+  }
   const shown = JSON.stringify(pattern);
   if (pattern.trim() === '') {
     return problem(`origin ${shown} is empty and can never match`, 'remove it (check for a trailing comma in an environment variable)');

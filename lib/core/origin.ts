@@ -35,8 +35,11 @@ function isDigit(c: number): boolean {
   return c >= Char.Zero && c <= Char.Nine;
 }
 
+const HOST_CHARS = new Uint8Array(128);
+for (const c of 'abcdefghijklmnopqrstuvwxyz0123456789-._~') HOST_CHARS[c.charCodeAt(0)] = 1;
+
 function isHostChar(c: number): boolean {
-  return isLowerAlpha(c) || isDigit(c) || c === Char.Minus || c === Char.Dot || c === Char.Underscore || c === Char.Tilde;
+  return c < 128 && HOST_CHARS[c] === 1;
 }
 
 function isIpv6Char(c: number): boolean {
