@@ -25,14 +25,17 @@ export class CorsDecisionLog {
   /** @param enabled whether decisions and startup lines are logged (`debug: true`) */
   constructor(readonly enabled: boolean) {}
 
-  /** A refused preflight or request (debug level). */
+  /**
+   * A refused preflight or request (debug level). Callers check {@link enabled} first, so that
+   * nothing is built on the request path while the log is off.
+   */
   rejected(key: string, message: string): void {
-    if (this.enabled) this.once(`rejected\n${key}`, () => this.logger.debug(message));
+    this.once(`rejected\n${key}`, () => this.logger.debug(message));
   }
 
-  /** An allowed preflight or request (verbose level). */
+  /** An allowed preflight or request (verbose level); callers check {@link enabled} first. */
   allowed(key: string, message: string): void {
-    if (this.enabled) this.once(`allowed\n${key}`, () => this.logger.verbose(message));
+    this.once(`allowed\n${key}`, () => this.logger.verbose(message));
   }
 
   /** An origin function that failed, which disallowed the origin (warning, whatever `debug` says). */

@@ -40,7 +40,7 @@ export class CorsGuard implements CanActivate {
   private enforce(decision: ActualDecision, state: CorsRequestState, request: IncomingMessage): boolean {
     if (decision.allowed || !state.snapshot.settings.rejectDisallowedOrigins) return true;
     const policy = decision.route?.name ?? 'none';
-    this.registry.log.rejected(
+    if (this.registry.log.enabled) this.registry.log.rejected(
       `${state.origin}\n${policy}\n${decision.reason}`,
       `Rejected request ${shown(request.method ?? '')} ${shown((request.url ?? '').split('?')[0])} from ${shown(state.origin)}: ${decision.reason} (policy ${policy})`,
     );

@@ -127,14 +127,15 @@ export class CorsMiddleware implements NestMiddleware<IncomingMessage, ServerRes
       raw: request,
     });
     const finish = (resolved: PreflightDecision) => {
+      const log = this.registry.log;
       const policy = resolved.route?.name ?? 'none';
-      const description = `preflight ${shown(requestMethod)} ${shown(pathnameOf(request))} from ${shown(origin)}`;
+      const description = () => `preflight ${shown(requestMethod)} ${shown(pathnameOf(request))} from ${shown(origin)}`;
       if (!resolved.allowed) {
-        this.registry.log.rejected(`${origin}\n${policy}\n${resolved.reason}`, `Rejected ${description}: ${resolved.reason} (policy ${policy})`);
+        if (log.enabled) log.rejected(`${origin}\n${policy}\n${resolved.reason}`, `Rejected ${description()}: ${resolved.reason} (policy ${policy})`);
         appendVaryHeader(response, PREFLIGHT_VARY);
         return reject(response, 'text/plain; charset=utf-8', 'CORS preflight rejected');
       }
-      this.registry.log.allowed(`${origin}\n${policy}\npreflight`, `Allowed ${description} (policy ${policy})`);
+      if (log.enabled) log.allowed(`${origin}\n${policy}\npreflight`, `Allowed ${description()} (policy ${policy})`);
       writePreflightHeaders(resolved, response);
       if (resolved.continueToHandler) return next();
       response.statusCode = resolved.status;
@@ -153,10 +154,11 @@ export class CorsMiddleware implements NestMiddleware<IncomingMessage, ServerRes
     if (candidates.length === 0) return next();
     const decision = decideActual(candidates, method, origin, request);
     const finish = (resolved: ActualDecision) => {
+      const log = this.registry.log;
       const policy = resolved.route?.name ?? 'none';
-      const description = `request ${shown(method)} ${shown(pathnameOf(request))} from ${shown(origin)}`;
+      const description = () => `request ${shown(method)} ${shown(pathnameOf(request))} from ${shown(origin)}`;
       if (resolved.allowed) {
-        this.registry.log.allowed(`${origin}\n${policy}\nrequest`, `Allowed ${description} (policy ${policy})`);
+        if (log.enabled) log.allowed(`${origin}\n${policy}\nrequest`, `Allowed ${description()} (policy ${policy})`);
         writeActualHeaders(resolved, response);
         if (resolved.allowOrigin !== '*') markVariesByOrigin(request);
         setCorsState(request, { snapshot, origin, candidates });
@@ -166,11 +168,11 @@ export class CorsMiddleware implements NestMiddleware<IncomingMessage, ServerRes
       const parsed = parseOrigin(origin);
       if (parsed && isSameOrigin(parsed, hostOf(request, snapshot))) return next();
       if (!snapshot.settings.rejectDisallowedOrigins) {
-        this.registry.log.rejected(`${origin}\n${policy}\n${resolved.reason}`, `Sent without CORS headers: ${description}: ${resolved.reason} (policy ${policy})`);
+        if (log.enabled) log.rejected(`${origin}\n${policy}\n${resolved.reason}`, `Sent without CORS headers: ${description()}: ${resolved.reason} (policy ${policy})`);
         setCorsState(request, { snapshot, origin, candidates });
         return next();
       }
-      this.registry.log.rejected(`${origin}\n${policy}\n${resolved.reason}`, `Rejected ${description}: ${resolved.reason} (policy ${policy})`);
+      if (log.enabled) log.rejected(`${origin}\n${policy}\n${resolved.reason}`, `Rejected ${description()}: ${resolved.reason} (policy ${policy})`);
       reject(response, 'application/json; charset=utf-8', REJECTED_REQUEST_BODY);
     };
     if ('then' in decision) decision.then(finish, next);

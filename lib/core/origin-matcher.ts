@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { CorsOrigin } from '../cors-options.interface.js';
 import { DEFAULT_ORIGIN_TIMEOUT, GuardedOriginFunction, type OriginFunctionSettings } from './origin-function.js';
-import { parseOrigin } from './origin.js';
+import { MAX_ORIGIN_LENGTH, parseOrigin } from './origin.js';
 import { parseOriginPattern } from './origin-pattern.js';
 
 /** How a policy treats origins, decided once at build time. */
@@ -68,7 +68,7 @@ export class OriginMatcher {
       case 'function':
         return parseOrigin(origin) !== undefined && this.originFunction!.call(origin, request);
       case 'list':
-        return this.exact.has(origin) || this.matchesPattern(origin);
+        return origin.length <= MAX_ORIGIN_LENGTH && (this.exact.has(origin) || this.matchesPattern(origin));
     }
   }
 
