@@ -185,9 +185,8 @@ export function decidePreflight(
 function decideOnePolicyPreflight(route: CorsRoute, path: PathRoutes | undefined, request: PreflightRequest, originAllowed: boolean): PreflightDecision {
   const { policy } = route;
   const { requestMethod, requestHeaders } = request;
-  if (!policy.enabled) return { allowed: false, route, reason: 'CORS is disabled here (@Cors(false))' };
-  if (!originAllowed) return { allowed: false, route, reason: 'origin not allowed' };
-  if (!policy.allowsMethod(requestMethod)) return { allowed: false, route, reason: `method ${requestMethod} not allowed (allowed: ${policy.methodList.join(', ')})` };
+  const refusal = actualRefusal(policy, requestMethod, originAllowed);
+  if (refusal !== undefined) return { allowed: false, route, reason: refusal };
   const listed = policy.allowedHeaders.kind === 'list';
   let allowHeaders: string | undefined;
   if (requestHeaders !== undefined) {
@@ -298,9 +297,8 @@ function preflightRefusal(
   requestedHeaders: readonly string[],
   origins: OriginDecisions,
 ): string | undefined {
-  if (!policy.enabled) return 'CORS is disabled here (@Cors(false))';
-  if (!origins.allows(policy)) return 'origin not allowed';
-  if (!policy.allowsMethod(method)) return `method ${method} not allowed (allowed: ${policy.methodList.join(', ')})`;
+  const refusal = actualRefusal(policy, method, origins.allows(policy));
+  if (refusal !== undefined) return refusal;
   const header = policy.firstDisallowedHeader(requestedHeaders);
   return header === undefined ? undefined : `header ${header} not allowed`;
 }
@@ -354,6 +352,7 @@ export function decideActual(
     : decisions.then((resolved) => decideUnion(candidates, method, origin, resolved));
 }
 
+/** Why a policy refuses a request's origin or method, or `undefined`; preflights check headers too. */
 function actualRefusal(policy: CorsPolicy, method: string, originAllowed: boolean): string | undefined {
   if (!policy.enabled) return 'CORS is disabled here (@Cors(false))';
   if (!originAllowed) return 'origin not allowed';
