@@ -7,7 +7,7 @@ import { CorsConfigurationError } from './cors-configuration.error.js';
 import { CorsDecisionLog } from './cors-decision.log.js';
 import { Cors } from './cors.decorator.js';
 import { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
-import type { CorsDecoratorArgument, CorsModuleOptions, CorsOptions, CorsUnknownRoutes } from './cors-options.interface.js';
+import type { CorsDecoratorArgument, CorsModuleOptions, CorsOptions, CorsUnknownRoutes } from './core/cors-options.js';
 import type { CorsRoute, PathRoutes } from './core/cors-decision.js';
 import { CorsPolicy } from './core/cors-policy.js';
 import type { CorsProblem } from './core/cors-problem.js';

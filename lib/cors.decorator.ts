@@ -1,5 +1,5 @@
 import { Reflector } from '@nestjs/core';
-import type { CorsDecoratorArgument } from './cors-options.interface.js';
+import type { CorsDecoratorArgument } from './core/cors-options.js';
 
 /**
  * Gives a controller or a handler its own CORS policy, merged field by field over the module

@@ -1,6 +1,6 @@
 import { ConfigurableModuleBuilder, type ConfigurableModuleOptionsFactory } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import type { CorsModuleOptions } from './cors-options.interface.js';
+import type { CorsModuleOptions } from './core/cors-options.js';
 import { CorsInterceptor } from './cors.interceptor.js';
 
 /** Extras of `CorsModule.forRoot()` / `forRootAsync()` that shape the module itself. */

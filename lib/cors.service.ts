@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
-import type { CorsModuleOptions, CorsOptions, CorsOrigin } from './cors-options.interface.js';
+import type { CorsModuleOptions, CorsOptions, CorsOrigin } from './core/cors-options.js';
 import { decideActual, routesForMethod, type CorsRoute } from './core/cors-decision.js';
 import { CorsPolicyRegistry, type CorsSnapshot } from './cors-policy.registry.js';
 

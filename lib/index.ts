@@ -10,5 +10,5 @@ export type {
   CorsOrigin,
   CorsOriginFunction,
   CorsUnknownRoutes,
-} from './cors-options.interface.js';
+} from './core/cors-options.js';
 export type { CorsProblem } from './core/cors-problem.js';

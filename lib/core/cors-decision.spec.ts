@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import type { IncomingMessage } from 'node:http';
-import type { CorsOptions, CorsOriginFunction } from '../cors-options.interface.js';
+import type { CorsOptions, CorsOriginFunction } from './cors-options.js';
 import {
   createPathRoutes,
   appendVaryHeader,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { IncomingMessage } from 'node:http';
-import type { CorsOptions } from '../cors-options.interface.js';
+import type { CorsOptions } from './cors-options.js';
 import { CorsPolicy, DEFAULT_METHODS, type AllowedHeaders } from './cors-policy.js';
 
 const request = { headers: {} } as IncomingMessage;

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { CorsOptions } from '../cors-options.interface.js';
+import type { CorsOptions } from './cors-options.js';
 import { listOption } from './options-validation.js';
 import type { OriginFunctionSettings } from './origin-function.js';
 import { OriginMatcher } from './origin-matcher.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { CorsDecoratorArgument, CorsModuleOptions, CorsOptions } from '../cors-options.interface.js';
+import type { CorsDecoratorArgument, CorsModuleOptions, CorsOptions } from './cors-options.js';
 import { mergeCorsLevels, normalizeCorsArgument, pickCorsOptions, type CorsLevel } from './options-merge.js';
 
 const originFunction = (): boolean => true;

@@ -1,4 +1,4 @@
-import type { CorsDecoratorArgument, CorsOptions } from '../cors-options.interface.js';
+import type { CorsDecoratorArgument, CorsOptions } from './cors-options.js';
 import { CORS_OPTION_KEYS } from './options-validation.js';
 
 /** One level's contribution: options, `false` (CORS disabled), or `undefined` (no `@Cors()`). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { CorsOptions } from '../cors-options.interface.js';
+import type { CorsOptions } from './cors-options.js';
 import { checkCombination, checkOptionFields, CORS_OPTION_KEYS, listOption, MODULE_ONLY_OPTION_KEYS } from './options-validation.js';
 
 const PLACE = 'CorsModule options';

@@ -1,4 +1,4 @@
-import type { CorsOptions } from '../cors-options.interface.js';
+import type { CorsOptions } from './cors-options.js';
 import type { CorsProblem, CorsProblemDetail } from './cors-problem.js';
 import { isToken } from './header-list.js';
 import { checkOriginRegExp, parseOriginPattern } from './origin-pattern.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import type { IncomingMessage } from 'node:http';
-import type { CorsOriginFunction } from '../cors-options.interface.js';
+import type { CorsOriginFunction } from './cors-options.js';
 import { GuardedOriginFunction } from './origin-function.js';
 
 const request = { headers: {} } as IncomingMessage;

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { CorsOriginFunction } from '../cors-options.interface.js';
+import type { CorsOriginFunction } from './cors-options.js';
 
 /** How origin functions are run: a time limit, an optional bounded cache, and a failure report. */
 export interface OriginFunctionSettings {

@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import type { IncomingMessage } from 'node:http';
-import type { CorsOrigin, CorsOriginFunction } from '../cors-options.interface.js';
+import type { CorsOrigin, CorsOriginFunction } from './cors-options.js';
 import { OriginMatcher, type OriginMatcherKind } from './origin-matcher.js';
 
 const KIB = 1024;

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { CorsOrigin } from '../cors-options.interface.js';
+import type { CorsOrigin } from './cors-options.js';
 import { DEFAULT_ORIGIN_TIMEOUT, GuardedOriginFunction, type OriginFunctionSettings } from './origin-function.js';
 import { MAX_ORIGIN_LENGTH, parseOrigin } from './origin.js';
 import { parseOriginPattern } from './origin-pattern.js';

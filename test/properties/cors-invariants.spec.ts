@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { IncomingMessage } from 'node:http';
-import type { CorsOptions } from '../../lib/cors-options.interface.js';
+import type { CorsOptions } from '../../lib/core/cors-options.js';
 import { decideActual, decidePreflight, writeActualHeaders, writePreflightHeaders, type CorsRoute } from '../../lib/core/cors-decision.js';
 import { CorsPolicy } from '../../lib/core/cors-policy.js';
 import { isToken, isValidHeaderList, parseHeaderList } from '../../lib/core/header-list.js';
