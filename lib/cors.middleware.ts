@@ -1,181 +1,175 @@
-import { Injectable, type NestMiddleware } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Injectable } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
 import {
-  appendVaryHeader,
   decideActual,
   decidePreflight,
-  routesForMethod,
+  PREFLIGHT_VARY,
   writeActualHeaders,
   writePreflightHeaders,
   type ActualDecision,
-  type CorsRoute,
-  type PathRoutes,
   type PreflightDecision,
 } from './core/cors-decision.js';
-import { isSameOrigin, parseOrigin } from './core/origin.js';
+import { parseOrigin } from './core/origin.js';
+import type { CorsRoute } from './core/policy-compiler.js';
+import { isSameOrigin } from './core/same-origin.js';
 import { shown } from './cors-decision.log.js';
-import { CorsPolicyRegistry, type CorsSnapshot } from './cors-policy.registry.js';
-import { markVariesByOrigin, setCorsState } from './cors-request-state.js';
+import type { CorsExchange } from './cors-platform.js';
+import { CorsPolicyRegistry } from './cors-policy.registry.js';
+import { setCorsState } from './cors-request-state.js';
+import { NO_HANDLER_FOR_METHOD, type CorsRequestSettings, type CorsSnapshot } from './cors-snapshot.js';
+import { varyOnWriteHead } from './cors-vary.hook.js';
 
-type Next = (error?: unknown) => void;
+/** The body of Nest's own `ForbiddenException`, so a refused request looks like the app's 403s. */
+const REJECTED_REQUEST_BODY = JSON.stringify({ message: 'Cross-origin request rejected by CORS policy', error: 'Forbidden', statusCode: 403 });
+const REJECTED_PREFLIGHT_BODY = 'CORS preflight rejected';
 
-const PREFLIGHT_VARY = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';
+/** The response header that carries a refusal's reason with `debug: true`, for the browser's network panel. */
+export const REASON_HEADER = 'X-Cors-Rejection';
 
-function pathnameOf(request: IncomingMessage): string {
-  const url = request.url ?? '/';
+function pathnameOf(url: string): string {
   const query = url.indexOf('?');
   return query === -1 ? url : url.slice(0, query);
 }
 
-function firstValue(value: string | string[] | undefined): string | undefined {
-  if (Array.isArray(value)) return value[0];
-  if (value === undefined) return undefined;
-  const comma = value.indexOf(',');
-  return (comma === -1 ? value : value.slice(0, comma)).trim();
+/**
+ * Whether the response to a request these handlers serve can differ with its `Origin`: any policy
+ * that is on sends CORS headers to some origins only, and a refusal makes even a disabled one
+ * answer cross-origin requests differently. Same-origin requests never get CORS headers, so even
+ * `'*'` answers differ between them and cross-origin ones.
+ */
+function dependsOnOrigin(candidates: readonly CorsRoute[], settings: CorsRequestSettings): boolean {
+  return settings.rejectDisallowedOrigins ? candidates.length > 0 : candidates.some((route) => route.policy.enabled);
 }
 
-/** The request's `Host` (with port), from `X-Forwarded-Host` when proxies are trusted. */
-function hostOf(request: IncomingMessage, snapshot: CorsSnapshot): string | undefined {
-  const forwarded = snapshot.settings.trustProxy ? firstValue(request.headers['x-forwarded-host']) : undefined;
-  return forwarded || request.headers.host;
+/**
+ * Runs ahead of every middleware, guard, interceptor and route of the app. It answers preflights
+ * with the policy of the handler the adapter would run for the requested method, puts CORS
+ * headers on the raw response of every other cross-origin request (so 401s from auth guards,
+ * thrown exceptions and 404s carry them), makes `Vary` right whoever writes the response, and
+ * refuses a request that no candidate handler allows before the app's own guards run. Where
+ * several handlers share a path (header or media-type versioning) and only some allow the
+ * origin, the guard decides with the handler Nest selects.
+ */
+@Injectable()
+export class CorsMiddleware {
+  constructor(private readonly registry: CorsPolicyRegistry) {}
+
+  handle(exchange: CorsExchange): void {
+    const snapshot = this.registry.current;
+    if (!snapshot) return exchange.next();
+    const { raw } = exchange;
+    const origin = raw.headers.origin;
+    if (origin === undefined || this.isSameOrigin(exchange, origin)) {
+      this.varyIfDependent(exchange, snapshot, raw.method ?? 'GET');
+      return exchange.next();
+    }
+    const requestMethod = raw.headers['access-control-request-method'];
+    if (raw.method === 'OPTIONS' && typeof requestMethod === 'string') {
+      this.preflight(exchange, snapshot, origin, requestMethod);
+    } else {
+      this.actual(exchange, snapshot, origin, raw.method ?? 'GET');
+    }
+  }
+
+  /** Same scheme, host and port as the server, as the adapter sees them (`X-Forwarded-*` where trusted). */
+  private isSameOrigin({ request }: CorsExchange, origin: string): boolean {
+    const parsed = parseOrigin(origin);
+    return parsed !== undefined && isSameOrigin(parsed, request);
+  }
+
+  private varyIfDependent(exchange: CorsExchange, snapshot: CorsSnapshot, method: string): void {
+    const { rejectDisallowedOrigins, unknownRoutes } = snapshot.settings;
+    const varies =
+      rejectDisallowedOrigins && unknownRoutes !== 'skip' ? true : dependsOnOrigin(snapshot.candidatesFor(method, exchange.request), snapshot.settings);
+    if (varies) varyOnWriteHead(exchange.response, 'Origin');
+  }
+
+  private preflight(exchange: CorsExchange, snapshot: CorsSnapshot, origin: string, requestMethod: string): void {
+    const { raw, response } = exchange;
+    const routes = snapshot.preflightRoutes(requestMethod, exchange.request);
+    if (routes === undefined) return exchange.next();
+    const describe = () => `preflight ${shown(requestMethod)} ${shown(pathnameOf(raw.url ?? '/'))} from ${shown(origin)}`;
+    if (routes === NO_HANDLER_FOR_METHOD) {
+      return this.refuse(exchange, snapshot, PREFLIGHT_VARY, { route: undefined, reason: `no handler for method ${requestMethod} on this path` }, describe);
+    }
+    const finish = (decision: PreflightDecision) => {
+      if (!decision.allowed) return this.refuse(exchange, snapshot, PREFLIGHT_VARY, decision, describe);
+      const log = this.registry.log;
+      if (log.enabled) log.allowed(`${origin}\n${decision.route.name}\npreflight`, `Allowed ${describe()} (policy ${decision.route.name})`);
+      varyOnWriteHead(response, decision.vary);
+      writePreflightHeaders(decision, response);
+      if (decision.continueToHandler) return exchange.next();
+      exchange.takeOver();
+      response.statusCode = decision.status;
+      // RFC 9110 §8.6: no Content-Length on a 204; a 200 says its body is empty.
+      if (decision.status !== 204) response.setHeader('Content-Length', '0');
+      response.end();
+    };
+    const decision = decidePreflight(routes, {
+      origin,
+      requestMethod,
+      requestHeaders: raw.headers['access-control-request-headers'],
+      requestPrivateNetwork: raw.headers['access-control-request-private-network'] === 'true',
+      raw,
+    });
+    if ('then' in decision) decision.then(finish, exchange.next);
+    else finish(decision);
+  }
+
+  private actual(exchange: CorsExchange, snapshot: CorsSnapshot, origin: string, method: string): void {
+    const { raw, response } = exchange;
+    const candidates = snapshot.candidatesFor(method, exchange.request);
+    if (candidates.length === 0) return exchange.next();
+    const describe = () => `request ${shown(method)} ${shown(pathnameOf(raw.url ?? '/'))} from ${shown(origin)}`;
+    const finish = (decision: ActualDecision) => {
+      if (dependsOnOrigin(candidates, snapshot.settings)) varyOnWriteHead(response, 'Origin');
+      if (decision.allowed) {
+        const log = this.registry.log;
+        if (log.enabled) log.allowed(`${origin}\n${decision.route.name}\nrequest`, `Allowed ${describe()} (policy ${decision.route.name})`);
+        writeActualHeaders(decision, response);
+        setCorsState(raw, { snapshot, origin, candidates });
+        return exchange.next();
+      }
+      if (!snapshot.settings.rejectDisallowedOrigins) {
+        this.logRejection(decision, origin, () => `Sent without CORS headers: ${describe()}`);
+        setCorsState(raw, { snapshot, origin, candidates });
+        return exchange.next();
+      }
+      this.refuse(exchange, snapshot, undefined, decision, describe);
+    };
+    const decision = decideActual(candidates, method, origin, raw);
+    if ('then' in decision) decision.then(finish, exchange.next);
+    else finish(decision);
+  }
+
+  /** Answers 403 without CORS headers: a refused preflight (plain text) or request (Nest's JSON). */
+  private refuse(
+    exchange: CorsExchange,
+    snapshot: CorsSnapshot,
+    vary: string | undefined,
+    decision: { route: CorsRoute | undefined; reason: string },
+    describe: () => string,
+  ): void {
+    this.logRejection(decision, exchange.raw.headers.origin ?? '', () => `Rejected ${describe()}`);
+    const { response } = exchange;
+    const preflight = vary !== undefined;
+    if (preflight) varyOnWriteHead(response, vary);
+    if (snapshot.options.debug === true) response.setHeader(REASON_HEADER, decision.reason);
+    exchange.takeOver();
+    endWith(response, 403, preflight ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8', preflight ? REJECTED_PREFLIGHT_BODY : REJECTED_REQUEST_BODY);
+  }
+
+  private logRejection(decision: { route: CorsRoute | undefined; reason: string }, origin: string, message: () => string): void {
+    const log = this.registry.log;
+    if (!log.enabled) return;
+    const policy = decision.route?.name ?? 'none';
+    log.rejected(`${origin}\n${policy}\n${decision.reason}`, `${message()}: ${decision.reason} (policy ${policy})`);
+  }
 }
 
-function lookup(request: IncomingMessage, snapshot: CorsSnapshot): PathRoutes | undefined {
-  const hostname = snapshot.needsHostname ? hostOf(request, snapshot)?.replace(/:\d*$/, '').toLowerCase() : undefined;
-  return snapshot.lookup(pathnameOf(request), hostname);
-}
-
-function asList(route: CorsRoute | undefined): readonly CorsRoute[] {
-  return route ? [route] : [];
-}
-
-function reject(response: ServerResponse, contentType: string, body: string): void {
-  response.statusCode = 403;
+function endWith(response: ServerResponse, status: number, contentType: string, body: string): void {
+  response.statusCode = status;
   response.setHeader('Content-Type', contentType);
   response.setHeader('Content-Length', String(Buffer.byteLength(body)));
   response.end(body);
-}
-
-/** The body of Nest's own `ForbiddenException`, so a refused request looks like the app's 403s. */
-const REJECTED_REQUEST_BODY = JSON.stringify({ message: 'Cross-origin request rejected by CORS policy', error: 'Forbidden', statusCode: 403 });
-
-/**
- * Runs before every route, guard and interceptor of the app (mounted on the HTTP adapter itself,
- * so paths outside the global prefix are covered too). It answers preflights from the route table,
- * puts CORS headers on the raw response of every other request (so 401s from auth guards, thrown
- * exceptions and 404s carry them), and refuses a request no candidate handler allows before the
- * app's own guards run. Where several handlers share a path (header or media-type versioning) and
- * only some allow the origin, the guard decides with the handler Nest selects.
- */
-@Injectable()
-export class CorsMiddleware implements NestMiddleware<IncomingMessage, ServerResponse> {
-  constructor(private readonly registry: CorsPolicyRegistry) {}
-
-  use(request: IncomingMessage, response: ServerResponse, next: Next): void {
-    const snapshot = this.registry.current;
-    if (!snapshot) return next();
-    const origin = request.headers.origin;
-    if (origin === undefined) {
-      if (this.responseVaries(request, snapshot)) this.varyByOrigin(request, response);
-      return next();
-    }
-    const requestMethod = request.headers['access-control-request-method'];
-    if (request.method === 'OPTIONS' && typeof requestMethod === 'string') {
-      this.handlePreflight(request, response, next, snapshot, origin, requestMethod);
-    } else {
-      this.handleActual(request, response, next, snapshot, origin);
-    }
-  }
-
-  /** Whether the response to this request can depend on its `Origin`. */
-  private responseVaries(request: IncomingMessage, snapshot: CorsSnapshot): boolean {
-    const { rejectDisallowedOrigins, unknownRoutes } = snapshot.settings;
-    if (rejectDisallowedOrigins && unknownRoutes !== 'skip') return true;
-    const path = lookup(request, snapshot);
-    const candidates = path ? routesForMethod(path, request.method ?? 'GET') : [];
-    const routes = candidates.length > 0 ? candidates : asList(snapshot.routeForUnknownPaths);
-    return routes.some((route) => rejectDisallowedOrigins || (route.policy.enabled && !route.policy.allowsAnyOrigin));
-  }
-
-  private varyByOrigin(request: IncomingMessage, response: ServerResponse): void {
-    appendVaryHeader(response, 'Origin');
-    markVariesByOrigin(request);
-  }
-
-  private handlePreflight(
-    request: IncomingMessage,
-    response: ServerResponse,
-    next: Next,
-    snapshot: CorsSnapshot,
-    origin: string,
-    requestMethod: string,
-  ): void {
-    const path = lookup(request, snapshot);
-    let candidates: readonly CorsRoute[];
-    if (path) {
-      candidates = routesForMethod(path, requestMethod);
-    } else {
-      const unknown = snapshot.routeForUnknownPaths;
-      if (!unknown) return next();
-      candidates = [unknown];
-    }
-    const decision = decidePreflight(candidates, path, {
-      origin,
-      requestMethod,
-      requestHeaders: request.headers['access-control-request-headers'],
-      requestPrivateNetwork: request.headers['access-control-request-private-network'] === 'true',
-      raw: request,
-    });
-    const finish = (resolved: PreflightDecision) => {
-      const log = this.registry.log;
-      const policy = resolved.route?.name ?? 'none';
-      const description = () => `preflight ${shown(requestMethod)} ${shown(pathnameOf(request))} from ${shown(origin)}`;
-      if (!resolved.allowed) {
-        if (log.enabled) log.rejected(`${origin}\n${policy}\n${resolved.reason}`, `Rejected ${description()}: ${resolved.reason} (policy ${policy})`);
-        appendVaryHeader(response, PREFLIGHT_VARY);
-        return reject(response, 'text/plain; charset=utf-8', 'CORS preflight rejected');
-      }
-      if (log.enabled) log.allowed(`${origin}\n${policy}\npreflight`, `Allowed ${description()} (policy ${policy})`);
-      writePreflightHeaders(resolved, response);
-      if (resolved.continueToHandler) return next();
-      response.statusCode = resolved.status;
-      response.setHeader('Content-Length', '0');
-      response.end();
-    };
-    if ('then' in decision) decision.then(finish, next);
-    else finish(decision);
-  }
-
-  private handleActual(request: IncomingMessage, response: ServerResponse, next: Next, snapshot: CorsSnapshot, origin: string): void {
-    const method = request.method ?? 'GET';
-    const path = lookup(request, snapshot);
-    const routeCandidates = path ? routesForMethod(path, method) : [];
-    const candidates = routeCandidates.length > 0 ? routeCandidates : asList(snapshot.routeForUnknownPaths);
-    if (candidates.length === 0) return next();
-    const decision = decideActual(candidates, method, origin, request);
-    const finish = (resolved: ActualDecision) => {
-      const log = this.registry.log;
-      const policy = resolved.route?.name ?? 'none';
-      const description = () => `request ${shown(method)} ${shown(pathnameOf(request))} from ${shown(origin)}`;
-      if (resolved.allowed) {
-        if (log.enabled) log.allowed(`${origin}\n${policy}\nrequest`, `Allowed ${description()} (policy ${policy})`);
-        writeActualHeaders(resolved, response);
-        if (resolved.allowOrigin !== '*') markVariesByOrigin(request);
-        setCorsState(request, { snapshot, origin, candidates });
-        return next();
-      }
-      if (this.responseVaries(request, snapshot)) this.varyByOrigin(request, response);
-      const parsed = parseOrigin(origin);
-      if (parsed && isSameOrigin(parsed, hostOf(request, snapshot))) return next();
-      if (!snapshot.settings.rejectDisallowedOrigins) {
-        if (log.enabled) log.rejected(`${origin}\n${policy}\n${resolved.reason}`, `Sent without CORS headers: ${description()}: ${resolved.reason} (policy ${policy})`);
-        setCorsState(request, { snapshot, origin, candidates });
-        return next();
-      }
-      if (log.enabled) log.rejected(`${origin}\n${policy}\n${resolved.reason}`, `Rejected ${description()}: ${resolved.reason} (policy ${policy})`);
-      reject(response, 'application/json; charset=utf-8', REJECTED_REQUEST_BODY);
-    };
-    if ('then' in decision) decision.then(finish, next);
-    else finish(decision);
-  }
 }

@@ -1,8 +1,9 @@
-import { Module, type NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
 import { CorsGuard } from './cors.guard.js';
 import { CorsMiddleware } from './cors.middleware.js';
 import { CORS_MODULE_OPTIONS, ConfigurableCorsModule } from './cors.module-definition.js';
+import type { HttpAdapterLike } from './cors-platform.js';
 import { CorsPolicyRegistry } from './cors-policy.registry.js';
 import { CorsService } from './cors.service.js';
 
@@ -15,8 +16,9 @@ import { CorsService } from './cors.service.js';
  *   useFactory: (config: ConfigService) => ({ origin: config.get('CORS_ORIGINS').split(',') }) })
  * ```
  *
- * The module is global by default (`isGlobal: false` to opt out). It mounts a middleware on the
- * HTTP adapter itself (ahead of the app's routes and guards, whatever the global prefix), and
+ * The module is global by default (`isGlobal: false` to opt out). It mounts its request handler on
+ * the HTTP adapter itself as soon as the adapter exists (ahead of the body parsers, every
+ * middleware and route, whatever the global prefix), and
  * registers a global guard and interceptor that read each handler's `@Cors()` policy
  * (`responseInterceptor: false` leaves the interceptor out).
  *
@@ -32,21 +34,17 @@ import { CorsService } from './cors.service.js';
   ],
   exports: [CORS_MODULE_OPTIONS, CorsService],
 })
-export class CorsModule extends ConfigurableCorsModule implements NestModule {
-  constructor(
-    private readonly adapterHost: HttpAdapterHost,
-    private readonly middleware: CorsMiddleware,
-  ) {
-    super();
-  }
-
+export class CorsModule extends ConfigurableCorsModule {
   /**
-   * Mounts the middleware with the adapter's own `use()` rather than `forRoutes('*')`, which Nest
-   * mounts under the global prefix: preflights to prefix-excluded routes and to paths outside the
-   * prefix (a GraphQL endpoint, raw adapter routes) must reach it too. `configure()` runs before
-   * Nest registers any route or middleware, so this one comes first.
+   * Binds to the HTTP adapter as soon as it is set (during `NestFactory.create()`, or by
+   * `createNestApplication()` in tests), before `app.init()` registers any middleware or route: the
+   * platform then sees every route the adapter gets, and the request handler runs first.
    */
-  configure(): void {
-    this.adapterHost.httpAdapter?.use((request: never, response: never, next: () => void) => this.middleware.use(request, response, next));
+  constructor(adapterHost: HttpAdapterHost, registry: CorsPolicyRegistry, middleware: CorsMiddleware) {
+    super();
+    adapterHost.init$.subscribe(() => {
+      const adapter = adapterHost.httpAdapter as unknown as HttpAdapterLike | undefined;
+      if (adapter) registry.attach(adapter).mount((exchange) => middleware.handle(exchange));
+    });
   }
 }

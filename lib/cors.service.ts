@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { CorsModuleOptions, CorsOptions, CorsOrigin } from './core/cors-options.js';
-import { decideActual, routesForMethod, type CorsRoute } from './core/cors-decision.js';
-import { CorsPolicyRegistry, type CorsSnapshot } from './cors-policy.registry.js';
+import { decideActual } from './core/cors-decision.js';
+import type { CorsRoute } from './core/policy-compiler.js';
+import type { RoutedRequest } from './core/route-matcher.js';
+import { CorsPolicyRegistry } from './cors-policy.registry.js';
+import type { CorsSnapshot } from './cors-snapshot.js';
 
 /** The policy that applies to a method and path, as {@link CorsService.policyFor} reports it. */
 export interface CorsPolicyDescription {
@@ -46,9 +49,10 @@ export class CorsService {
 
   /**
    * The policy an actual request for `method` on `path` gets, or `undefined` where nest-cors
-   * leaves it alone (`unknownRoutes: 'skip'`). `path` is the full path (global prefix, version
-   * included). A method with no handler on a known path gets the policy of unknown paths, so the
-   * 404 stays readable (its preflight is refused).
+   * leaves it alone (`unknownRoutes: 'skip'`). `path` is the request target as a client sends it
+   * (global prefix and version included, a query allowed), routed as the adapter routes it. A
+   * method with no handler gets the policy of paths no handler serves, so the 404 stays readable
+   * (its preflight is refused where the path has other handlers).
    */
   policyFor(method: string, path: string, host?: string): CorsPolicyDescription | undefined {
     const routes = this.routes(this.snapshot(), method, path, host);
@@ -67,11 +71,8 @@ export class CorsService {
   }
 
   private routes(snapshot: CorsSnapshot, method: string, path: string, host: string | undefined): readonly CorsRoute[] {
-    const pathRoutes = snapshot.lookup(path, host?.replace(/:\d*$/, '').toLowerCase());
-    const candidates = pathRoutes ? routesForMethod(pathRoutes, method) : [];
-    if (candidates.length > 0) return candidates;
-    const unknown = snapshot.routeForUnknownPaths;
-    return unknown ? [unknown] : [];
+    const request: RoutedRequest = { url: path, headers: host === undefined ? {} : { host }, hostname: host?.replace(/:\d*$/, '').toLowerCase() };
+    return snapshot.candidatesFor(method, request);
   }
 
   private snapshot(): CorsSnapshot {

@@ -1,15 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import {
-  createPathRoutes,
-  decideActual,
-  decidePreflight,
-  routesForMethod,
-  writeActualHeaders,
-  writePreflightHeaders,
-  type CorsRoute,
-  type PathRoutes,
-} from '../../lib/core/cors-decision.js';
+import { decideActual, decidePreflight, writeActualHeaders, writePreflightHeaders, type PreflightRoutes } from '../../lib/core/cors-decision.js';
 import { CorsPolicy } from '../../lib/core/cors-policy.js';
+import type { CorsRoute } from '../../lib/core/policy-compiler.js';
 import type { CorsOptions } from '../../lib/index.js';
 import type { MicroHandler } from './handlers.js';
 
@@ -19,25 +11,19 @@ import type { MicroHandler } from './handlers.js';
  *
  * One compiled policy serving GET, HEAD and PUT on the measured path, evaluated the way
  * `CorsMiddleware` does once it has looked the path up: decide, write the headers, and end an
- * approved preflight with its status and `Content-Length: 0`. The route lookup (not something the
+ * approved preflight with its status. The route lookup (not something the
  * `cors` package does) is left out; the load benchmarks measure it.
  */
 export function nestCorsCoreHandler(options: CorsOptions): MicroHandler {
   const route: CorsRoute = { policy: new CorsPolicy(options), name: 'ItemsController.benchmark' };
-  const path: PathRoutes = createPathRoutes(
-    new Map([
-      ['GET', [route]],
-      ['HEAD', [route]],
-      ['PUT', [route]],
-    ]),
-    [],
-  );
+  const served = [route];
+  const routes: PreflightRoutes = { candidates: served, methods: ['GET', 'HEAD', 'PUT'], routesFor: () => served };
   return (request, response) => {
     const raw = request as unknown as IncomingMessage;
     const origin = request.headers.origin;
     const requestMethod = request.headers['access-control-request-method'];
     if (request.method === 'OPTIONS' && requestMethod !== undefined) {
-      const decision = decidePreflight(routesForMethod(path, requestMethod), path, {
+      const decision = decidePreflight(routes, {
         origin,
         requestMethod,
         requestHeaders: request.headers['access-control-request-headers'],
@@ -47,11 +33,10 @@ export function nestCorsCoreHandler(options: CorsOptions): MicroHandler {
       if ('then' in decision || !decision.allowed) throw new Error('the benchmark preflight must be approved synchronously');
       writePreflightHeaders(decision, response);
       response.statusCode = decision.status;
-      response.setHeader('Content-Length', '0');
       response.end();
       return;
     }
-    const decision = decideActual(routesForMethod(path, request.method), request.method, origin, raw);
+    const decision = decideActual(served, request.method, origin, raw);
     if ('then' in decision || !decision.allowed) throw new Error('the benchmark request must be approved synchronously');
     writeActualHeaders(decision, response);
   };

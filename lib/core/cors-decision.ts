@@ -1,39 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { CorsPolicy } from './cors-policy.js';
 import { isValidHeaderList, parseHeaderList } from './header-list.js';
-import { appendVary } from './vary.js';
-
-/** A handler's policy and its name (`CatsController.update`), as the route table holds them. */
-export interface CorsRoute {
-  readonly policy: CorsPolicy;
-  readonly name: string;
-}
-
-/** The routes of one path, by request method, as returned by a route-table lookup. */
-export interface PathRoutes {
-  /** Methods with a handler on the path (HEAD added wherever GET is), each with its candidates. */
-  readonly methods: ReadonlyMap<string, readonly CorsRoute[]>;
-  /** Routes serving every method (`@All()`), used for methods not in {@link methods}. */
-  readonly anyMethod: readonly CorsRoute[];
-  /** The distinct policies of all those routes. */
-  readonly policies: readonly CorsPolicy[];
-  /** `Access-Control-Allow-Methods` for an origin that every one of {@link policies} allows. */
-  readonly allowMethodsForAll: string;
-}
-
-/** Builds a {@link PathRoutes}, precomputing what preflights on the path read. */
-export function createPathRoutes(methods: ReadonlyMap<string, readonly CorsRoute[]>, anyMethod: readonly CorsRoute[]): PathRoutes {
-  const routes = [...[...methods.values()].flat(), ...anyMethod];
-  const policies = [...new Set(routes.map((route) => route.policy))];
-  const allowed = new Set<string>();
-  for (const [method, candidates] of methods) if (candidates.some((route) => route.policy.allowsMethod(method))) allowed.add(method);
-  for (const route of anyMethod) for (const method of route.policy.methodList) allowed.add(method);
-  return { methods, anyMethod, policies, allowMethodsForAll: [...allowed].join(', ') };
-}
+import type { CorsRoute } from './policy-compiler.js';
 
 /** Where headers are written: a Node `ServerResponse` satisfies it. */
 export interface HeaderSink {
-  getHeader(name: string): unknown;
   setHeader(name: string, value: string): unknown;
 }
 
@@ -47,6 +18,25 @@ export interface PreflightRequest {
   /** Whether `Access-Control-Request-Private-Network: true` was sent. */
   readonly requestPrivateNetwork: boolean;
   readonly raw: IncomingMessage;
+}
+
+/** What the router says about a preflight's URL. */
+export interface PreflightRoutes {
+  /** The handlers that would serve the requested method (several only under versioning). */
+  readonly candidates: readonly CorsRoute[];
+  /** Other methods that may be announced in `Access-Control-Allow-Methods`, in a stable order. */
+  readonly methods: readonly string[];
+  /** The handlers that would serve another method at the same URL, if any. */
+  readonly routesFor: (method: string) => readonly CorsRoute[] | undefined;
+}
+
+/**
+ * The routes of a URL that one policy serves for all its methods (paths no Nest handler serves,
+ * which get the module defaults).
+ */
+export function routesOfPolicy(route: CorsRoute): PreflightRoutes {
+  const candidates = [route];
+  return { candidates, methods: route.policy.methodList, routesFor: () => candidates };
 }
 
 /** A refused request, with the route whose policy refused it and the reason (for the debug log). */
@@ -66,6 +56,7 @@ export interface PreflightApproval {
   readonly allowHeaders: string | undefined;
   readonly maxAge: number | undefined;
   readonly allowPrivateNetwork: boolean;
+  /** Field names the preflight's answer depends on, for `Vary`. */
   readonly vary: string;
   readonly status: number;
   readonly continueToHandler: boolean;
@@ -83,17 +74,18 @@ export interface ActualApproval {
 export type PreflightDecision = PreflightApproval | CorsRejection;
 export type ActualDecision = ActualApproval | CorsRejection;
 
-const PREFLIGHT_VARY = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';
+/** What a preflight's answer depends on besides the URL. */
+export const PREFLIGHT_VARY = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';
 const PREFLIGHT_VARY_PRIVATE_NETWORK = `${PREFLIGHT_VARY}, Access-Control-Request-Private-Network`;
 
-/** The candidates serving `method` on a path: its own routes, or the `@All()` ones. */
-export function routesForMethod(path: PathRoutes, method: string): readonly CorsRoute[] {
-  return path.methods.get(method) ?? path.anyMethod;
-}
+/** `Access-Control-Max-Age` a browser assumes when the header is absent (Fetch, CORS-preflight fetch). */
+const BROWSER_DEFAULT_MAX_AGE = 5;
+
+const MALFORMED_HEADERS = 'malformed or oversized Access-Control-Request-Headers';
 
 /**
  * The origin decision of each distinct policy involved in one request, in a flat array: requests
- * involve one or two policies, so a scan beats a Map.
+ * involve one or a few policies, so a scan beats a Map.
  */
 class OriginDecisions {
   private readonly policies: CorsPolicy[] = [];
@@ -112,227 +104,182 @@ class OriginDecisions {
     return decision.then((allowed) => void (this.allowed[index] = allowed));
   }
 
-  /** Records a decision made elsewhere. */
-  record(policy: CorsPolicy, allowed: boolean): void {
-    this.allowed[this.policies.push(policy) - 1] = allowed;
-  }
-
   allows(policy: CorsPolicy): boolean {
     return this.allowed[this.policies.indexOf(policy)] === true;
   }
-
-  allowsEvery(policies: readonly CorsPolicy[]): boolean {
-    return policies.every((policy) => this.allows(policy));
-  }
 }
 
-/** Evaluates the origin once per distinct policy; synchronous unless an origin function is pending. */
-function decideOrigins(
-  candidates: readonly CorsRoute[],
-  path: PathRoutes | undefined,
+/** Evaluates the origin once per distinct policy, then continues; synchronous unless an origin function is pending. */
+function withOrigins<R>(
+  decisions: OriginDecisions,
+  routes: readonly CorsRoute[],
   origin: string,
   raw: IncomingMessage,
-): OriginDecisions | Promise<OriginDecisions> {
-  const decisions = new OriginDecisions();
+  then: (decisions: OriginDecisions) => R | Promise<R>,
+): R | Promise<R> {
   let pending: Promise<void>[] | undefined;
-  for (const route of candidates) {
+  for (const route of routes) {
     const wait = decisions.decide(route.policy, origin, raw);
     if (wait) (pending ??= []).push(wait);
   }
-  if (path) {
-    for (const policy of path.policies) {
-      const wait = decisions.decide(policy, origin, raw);
-      if (wait) (pending ??= []).push(wait);
-    }
-  }
-  return pending ? Promise.all(pending).then(() => decisions) : decisions;
+  return pending ? Promise.all(pending).then(() => then(decisions)) : then(decisions);
 }
 
-/**
- * Decides a preflight for the handlers that would serve the requested method (several only under
- * header or media-type versioning, where the answer is their union).
- *
- * @param candidates routes serving the requested method on the path (or the module defaults)
- * @param path every route of the path, for `Access-Control-Allow-Methods`; `undefined` for paths
- *   Nest does not know, which list the candidates' configured methods
- */
-export function decidePreflight(
-  candidates: readonly CorsRoute[],
-  path: PathRoutes | undefined,
-  request: PreflightRequest,
-): PreflightDecision | Promise<PreflightDecision> {
-  if (candidates.length === 0) {
-    return { allowed: false, route: undefined, reason: `no handler for method ${request.requestMethod} on this path` };
+/** The request's header names, parsed once and only if some policy compares them one by one. */
+class RequestedHeaders {
+  private names: readonly string[] | undefined | null = null;
+  private valid: boolean | null = null;
+
+  constructor(readonly value: string | undefined) {}
+
+  /** Whether the value is a well-formed list within the caps. */
+  isValid(): boolean {
+    if (this.value === undefined) return true;
+    if (this.names !== null) return this.names !== undefined;
+    return (this.valid ??= isValidHeaderList(this.value));
   }
-  const onlyPolicy = candidates.length === 1 && (!path || (path.policies.length === 1 && path.policies[0] === candidates[0].policy));
-  if (onlyPolicy) {
-    const [route] = candidates;
-    const allowed = route.policy.allowsOrigin(request.origin, request.raw);
-    return typeof allowed === 'boolean'
-      ? decideOnePolicyPreflight(route, path, request, allowed)
-      : allowed.then((resolved) => decideOnePolicyPreflight(route, path, request, resolved));
+
+  /** The lower-case names, or `undefined` for a malformed value. */
+  list(): readonly string[] | undefined {
+    if (this.value === undefined) return [];
+    if (this.names === null) this.names = parseHeaderList(this.value);
+    return this.names;
   }
-  const decisions = decideOrigins(candidates, path, request.origin, request.raw);
-  return decisions instanceof OriginDecisions
-    ? finishPreflight(candidates, path, request, decisions)
-    : decisions.then((resolved) => finishPreflight(candidates, path, request, resolved));
+
+  /** The value to reflect in `Access-Control-Allow-Headers`, if it names anything. */
+  get reflected(): string | undefined {
+    return this.value !== undefined && this.value.trim() !== '' ? this.value : undefined;
+  }
 }
 
-/**
- * The common case, one policy on the whole path (or an unknown path): no per-policy bookkeeping,
- * and the precomputed `Access-Control-Allow-Methods`.
- */
-function decideOnePolicyPreflight(route: CorsRoute, path: PathRoutes | undefined, request: PreflightRequest, originAllowed: boolean): PreflightDecision {
-  const { policy } = route;
-  const { requestMethod, requestHeaders } = request;
-  const refusal = actualRefusal(policy, requestMethod, originAllowed);
-  if (refusal !== undefined) return { allowed: false, route, reason: refusal };
-  const listed = policy.allowedHeaders.kind === 'list';
-  let allowHeaders: string | undefined;
-  if (requestHeaders !== undefined) {
-    const names = listed ? parseHeaderList(requestHeaders) : isValidHeaderList(requestHeaders) ? [] : undefined;
-    if (names === undefined) return { allowed: false, route, reason: 'malformed or oversized Access-Control-Request-Headers' };
-    const header = policy.firstDisallowedHeader(names);
-    if (header !== undefined) return { allowed: false, route, reason: `header ${header} not allowed` };
-    if (!listed && requestHeaders.trim() !== '') allowHeaders = requestHeaders;
-  }
-  if (listed) allowHeaders = (policy.allowedHeaders as { header: string }).header || undefined;
-  const precomputed = path ? path.methods.has(requestMethod) && path.allowMethodsForAll : policy.methods.has(requestMethod) && policy.methodsHeader;
-  return {
-    allowed: true,
-    route,
-    allowOrigin: policy.allowsAnyOrigin ? '*' : request.origin,
-    credentials: policy.credentials,
-    allowMethods: precomputed || allowedMethods([route], path, requestMethod, onlyDecision(policy, true)),
-    allowHeaders,
-    maxAge: policy.maxAge,
-    allowPrivateNetwork: policy.privateNetwork && request.requestPrivateNetwork,
-    vary: policy.privateNetwork ? PREFLIGHT_VARY_PRIVATE_NETWORK : PREFLIGHT_VARY,
-    status: policy.optionsSuccessStatus,
-    continueToHandler: policy.preflightContinue,
-  };
+/** Why a policy refuses a request's origin or method, or `undefined`. */
+function actualRefusal(policy: CorsPolicy, method: string, originAllowed: boolean): string | undefined {
+  if (!policy.enabled) return 'CORS is disabled here (@Cors(false))';
+  if (!originAllowed) return 'origin not allowed';
+  if (!policy.allowsMethod(method)) return `method ${method} not allowed (allowed: ${policy.methodList.join(', ')})`;
+  return undefined;
 }
 
-function onlyDecision(policy: CorsPolicy, allowed: boolean): OriginDecisions {
-  const decisions = new OriginDecisions();
-  decisions.record(policy, allowed);
-  return decisions;
-}
-
-/** The requested header names, lower case, when some policy must check them one by one. */
-function requestedHeaderNames(candidates: readonly CorsRoute[], value: string | undefined): readonly string[] | undefined {
-  if (value === undefined) return [];
-  const needsNames = candidates.some((route) => route.policy.allowedHeaders.kind === 'list');
-  if (needsNames) return parseHeaderList(value);
-  return isValidHeaderList(value) ? [] : undefined;
-}
-
-function finishPreflight(
-  candidates: readonly CorsRoute[],
-  path: PathRoutes | undefined,
-  request: PreflightRequest,
-  origins: OriginDecisions,
-): PreflightDecision {
-  const requestedHeaders = requestedHeaderNames(candidates, request.requestHeaders);
-  if (requestedHeaders === undefined) {
-    return { allowed: false, route: candidates[0], reason: 'malformed or oversized Access-Control-Request-Headers' };
-  }
-  if (candidates.length === 1) {
-    const [route] = candidates;
-    const reason = preflightRefusal(route.policy, request.requestMethod, requestedHeaders, origins);
-    if (reason !== undefined) return { allowed: false, route, reason };
-    return approvePreflight([route], path, request, origins);
-  }
-  const allowing: CorsRoute[] = [];
-  let rejection: CorsRejection | undefined;
-  for (const route of candidates) {
-    const reason = preflightRefusal(route.policy, request.requestMethod, requestedHeaders, origins);
-    if (reason === undefined) allowing.push(route);
-    else rejection ??= { allowed: false, route, reason };
-  }
-  return allowing.length === 0 ? rejection! : approvePreflight(allowing, path, request, origins);
-}
-
-function approvePreflight(
-  allowing: readonly CorsRoute[],
-  path: PathRoutes | undefined,
-  request: PreflightRequest,
-  origins: OriginDecisions,
-): PreflightApproval {
-  const first = allowing[0];
-  let anyOriginOnly = true;
-  let credentials = false;
-  let reflectHeaders = false;
-  let listedHeaders: string | undefined;
-  let maxAge: number | undefined;
-  let allowPrivateNetwork = false;
-  for (const { policy } of allowing) {
-    anyOriginOnly &&= policy.allowsAnyOrigin;
-    credentials ||= policy.credentials;
-    if (policy.allowedHeaders.kind !== 'list') reflectHeaders = true;
-    else if (listedHeaders === undefined) listedHeaders = policy.allowedHeaders.header;
-    else if (!listedHeaders.split(', ').includes(policy.allowedHeaders.header)) listedHeaders = `${listedHeaders}, ${policy.allowedHeaders.header}`;
-    if (policy.maxAge !== undefined) maxAge = maxAge === undefined ? policy.maxAge : Math.min(maxAge, policy.maxAge);
-    allowPrivateNetwork ||= policy.privateNetwork && request.requestPrivateNetwork;
-  }
-  const reflected = request.requestHeaders !== undefined && request.requestHeaders.trim() !== '' ? request.requestHeaders : undefined;
-  return {
-    allowed: true,
-    route: first,
-    allowOrigin: anyOriginOnly ? '*' : request.origin,
-    credentials,
-    allowMethods: allowedMethods(allowing, path, request.requestMethod, origins),
-    allowHeaders: reflectHeaders ? reflected : listedHeaders || undefined,
-    maxAge,
-    allowPrivateNetwork,
-    vary: allowing.some((route) => route.policy.privateNetwork) ? PREFLIGHT_VARY_PRIVATE_NETWORK : PREFLIGHT_VARY,
-    status: first.policy.optionsSuccessStatus,
-    continueToHandler: first.policy.preflightContinue,
-  };
-}
-
-function preflightRefusal(
-  policy: CorsPolicy,
-  method: string,
-  requestedHeaders: readonly string[],
-  origins: OriginDecisions,
-): string | undefined {
-  const refusal = actualRefusal(policy, method, origins.allows(policy));
+/** Why a policy refuses a preflight, or `undefined` when it approves it. */
+function preflightRefusal(policy: CorsPolicy, method: string, headers: RequestedHeaders, originAllowed: boolean): string | undefined {
+  const refusal = actualRefusal(policy, method, originAllowed);
   if (refusal !== undefined) return refusal;
-  const header = policy.firstDisallowedHeader(requestedHeaders);
+  if (policy.allowedHeaders.kind !== 'list') return headers.isValid() ? undefined : MALFORMED_HEADERS;
+  const names = headers.list();
+  if (names === undefined) return MALFORMED_HEADERS;
+  const header = policy.firstDisallowedHeader(names);
   return header === undefined ? undefined : `header ${header} not allowed`;
 }
 
 /**
- * Every method of the path whose policy allows this origin (browsers keep one preflight-cache
- * entry per URL, so listing them all spares re-preflights when a page alternates methods).
+ * Decides a preflight: the handlers serving the requested method (their union under versioning)
+ * must approve the origin, method and headers. The answer then announces, besides the requested
+ * method, every other method of the URL whose own handlers would approve this same preflight with
+ * the same credentials answer, and only headers and a max-age that every announced method allows:
+ * the browser's CORS-preflight cache (Fetch) keeps one entry per method and per header name for
+ * the URL, so whatever the answer announces lets later requests through without a preflight.
  */
-function allowedMethods(
-  allowing: readonly CorsRoute[],
-  path: PathRoutes | undefined,
-  requestedMethod: string,
-  origins: OriginDecisions,
-): string {
-  if (path && origins.allowsEvery(path.policies) && path.methods.has(requestedMethod)) return path.allowMethodsForAll;
-  if (!path && allowing.length === 1 && allowing[0].policy.methods.has(requestedMethod)) return allowing[0].policy.methodsHeader;
-  const methods = new Set<string>([requestedMethod]);
-  const allows = (route: CorsRoute, method: string) => origins.allows(route.policy) && route.policy.allowsMethod(method);
-  if (path) {
-    for (const [method, routes] of path.methods) if (routes.some((route) => allows(route, method))) methods.add(method);
-    for (const route of path.anyMethod) {
-      if (origins.allows(route.policy)) for (const method of route.policy.methodList) methods.add(method);
-    }
-  } else {
-    for (const route of allowing) for (const method of route.policy.methodList) methods.add(method);
+export function decidePreflight(routes: PreflightRoutes, request: PreflightRequest): PreflightDecision | Promise<PreflightDecision> {
+  const { candidates } = routes;
+  if (candidates.length === 0) {
+    return { allowed: false, route: undefined, reason: `no handler for method ${request.requestMethod} on this path` };
   }
-  return [...methods].join(', ');
+  const headers = new RequestedHeaders(request.requestHeaders);
+  return withOrigins(new OriginDecisions(), candidates, request.origin, request.raw, (origins) => {
+    const allowing: CorsRoute[] = [];
+    let rejection: CorsRejection | undefined;
+    for (const route of candidates) {
+      const reason = preflightRefusal(route.policy, request.requestMethod, headers, origins.allows(route.policy));
+      if (reason === undefined) allowing.push(route);
+      else rejection ??= { allowed: false, route, reason };
+    }
+    if (allowing.length === 0) return rejection!;
+    return announce(allowing, routes, request, headers, origins);
+  });
+}
+
+/** Collects what else the answer may announce, then builds it. */
+function announce(
+  allowing: readonly CorsRoute[],
+  routes: PreflightRoutes,
+  request: PreflightRequest,
+  headers: RequestedHeaders,
+  origins: OriginDecisions,
+): PreflightApproval | Promise<PreflightApproval> {
+  const others: { method: string; routes: readonly CorsRoute[] }[] = [];
+  for (const method of routes.methods) {
+    if (method === request.requestMethod) continue;
+    const served = routes.routesFor(method);
+    if (served && served.length > 0) others.push({ method, routes: served });
+  }
+  return withOrigins(origins, others.flatMap((other) => other.routes), request.origin, request.raw, () => {
+    const credentials = allowing.some((route) => route.policy.credentials);
+    const announced: CorsPolicy[] = allowing.map((route) => route.policy);
+    const methods = new Set<string>([request.requestMethod]);
+    for (const other of others) {
+      const approves = other.routes.every(
+        ({ policy }) =>
+          preflightRefusal(policy, other.method, headers, origins.allows(policy)) === undefined &&
+          policy.credentials === credentials &&
+          (!request.requestPrivateNetwork || policy.privateNetwork),
+      );
+      if (!approves) continue;
+      methods.add(other.method);
+      for (const route of other.routes) if (!announced.includes(route.policy)) announced.push(route.policy);
+    }
+    const first = allowing[0].policy;
+    return {
+      allowed: true,
+      route: allowing[0],
+      allowOrigin: !credentials && announced.every((policy) => policy.allowsAnyOrigin) ? '*' : request.origin,
+      credentials,
+      allowMethods: orderedMethods(methods, routes.methods, request.requestMethod),
+      allowHeaders: allowedHeaders(announced, headers),
+      maxAge: smallestMaxAge(announced),
+      allowPrivateNetwork: request.requestPrivateNetwork && allowing.some((route) => route.policy.privateNetwork),
+      vary: announced.some((policy) => policy.privateNetwork) ? PREFLIGHT_VARY_PRIVATE_NETWORK : PREFLIGHT_VARY,
+      status: first.optionsSuccessStatus,
+      continueToHandler: first.preflightContinue,
+    };
+  });
+}
+
+/** The announced methods in the URL's stable order, the requested one first where that order lacks it. */
+function orderedMethods(methods: ReadonlySet<string>, order: readonly string[], requested: string): string {
+  let header = order.includes(requested) ? '' : requested;
+  for (const method of order) if (methods.has(method)) header = header === '' ? method : `${header}, ${method}`;
+  return header;
+}
+
+/**
+ * Header names every announced policy allows: the names all configured lists share, as the first
+ * one writes them (a policy that reflects or allows `'*'` allows every name), or the requested
+ * list where no announced policy has a list.
+ */
+function allowedHeaders(announced: readonly CorsPolicy[], headers: RequestedHeaders): string | undefined {
+  let first: Extract<CorsPolicy['allowedHeaders'], { kind: 'list' }> | undefined;
+  let shared: string[] | undefined;
+  for (const { allowedHeaders: list } of announced) {
+    if (list.kind !== 'list' || list === first) continue;
+    if (!first) first = list;
+    else shared = (shared ?? first.written).filter((name) => list.names.has(name.toLowerCase()));
+  }
+  if (!first) return headers.reflected;
+  const names = shared ?? first.written;
+  return names.length > 0 ? (shared ? names.join(', ') : first.header) : undefined;
+}
+
+/** The smallest max-age among the announced policies; one that sends none counts as the browser's default. */
+function smallestMaxAge(announced: readonly CorsPolicy[]): number | undefined {
+  if (announced.every((policy) => policy.maxAge === undefined)) return undefined;
+  return Math.min(...announced.map((policy) => policy.maxAge ?? BROWSER_DEFAULT_MAX_AGE));
 }
 
 /**
  * Decides an actual (non-preflight) cross-origin request for the handlers that may serve it.
  *
- * @param candidates routes serving the method on the path (or the module defaults); several only
- *   under header or media-type versioning, where the union applies until the handler is known
+ * @param candidates routes serving the method (or the module defaults); several only under
+ *   header or media-type versioning, where their union applies until the handler is known
  */
 export function decideActual(
   candidates: readonly CorsRoute[],
@@ -346,18 +293,7 @@ export function decideActual(
     const allowed = route.policy.allowsOrigin(origin, raw);
     return typeof allowed === 'boolean' ? decideOne(route, method, origin, allowed) : allowed.then((resolved) => decideOne(route, method, origin, resolved));
   }
-  const decisions = decideOrigins(candidates, undefined, origin, raw);
-  return decisions instanceof OriginDecisions
-    ? decideUnion(candidates, method, origin, decisions)
-    : decisions.then((resolved) => decideUnion(candidates, method, origin, resolved));
-}
-
-/** Why a policy refuses a request's origin or method, or `undefined`; preflights check headers too. */
-function actualRefusal(policy: CorsPolicy, method: string, originAllowed: boolean): string | undefined {
-  if (!policy.enabled) return 'CORS is disabled here (@Cors(false))';
-  if (!originAllowed) return 'origin not allowed';
-  if (!policy.allowsMethod(method)) return `method ${method} not allowed (allowed: ${policy.methodList.join(', ')})`;
-  return undefined;
+  return withOrigins(new OriginDecisions(), candidates, origin, raw, (origins) => decideUnion(candidates, method, origin, origins));
 }
 
 function decideOne(route: CorsRoute, method: string, origin: string, originAllowed: boolean): ActualDecision {
@@ -392,13 +328,13 @@ function decideUnion(candidates: readonly CorsRoute[], method: string, origin: s
   return {
     allowed: true,
     route: approval.route,
-    allowOrigin: approval.anyOriginOnly ? '*' : origin,
+    allowOrigin: approval.anyOriginOnly && !approval.credentials ? '*' : origin,
     credentials: approval.credentials,
     exposeHeaders: approval.expose.size > 0 ? [...approval.expose].join(', ') : undefined,
   };
 }
 
-/** Writes the headers of an approved preflight, `Vary` appended. */
+/** Writes the `Access-Control-*` headers of an approved preflight (`Vary` is written at send time). */
 export function writePreflightHeaders(approval: PreflightApproval, response: HeaderSink): void {
   response.setHeader('Access-Control-Allow-Origin', approval.allowOrigin);
   if (approval.credentials) response.setHeader('Access-Control-Allow-Credentials', 'true');
@@ -406,18 +342,11 @@ export function writePreflightHeaders(approval: PreflightApproval, response: Hea
   if (approval.allowHeaders !== undefined) response.setHeader('Access-Control-Allow-Headers', approval.allowHeaders);
   if (approval.maxAge !== undefined) response.setHeader('Access-Control-Max-Age', `${approval.maxAge}`);
   if (approval.allowPrivateNetwork) response.setHeader('Access-Control-Allow-Private-Network', 'true');
-  appendVaryHeader(response, approval.vary);
 }
 
-/** Writes the headers of an approved actual request; `Vary: Origin` unless the origin is `*`. */
+/** Writes the `Access-Control-*` headers of an approved actual request (`Vary` is written at send time). */
 export function writeActualHeaders(approval: ActualApproval, response: HeaderSink): void {
   response.setHeader('Access-Control-Allow-Origin', approval.allowOrigin);
   if (approval.credentials) response.setHeader('Access-Control-Allow-Credentials', 'true');
   if (approval.exposeHeaders !== undefined) response.setHeader('Access-Control-Expose-Headers', approval.exposeHeaders);
-  if (approval.allowOrigin !== '*') appendVaryHeader(response, 'Origin');
-}
-
-/** Appends names to the response's `Vary` header. */
-export function appendVaryHeader(response: HeaderSink, names: string): void {
-  response.setHeader('Vary', appendVary(response.getHeader('Vary'), names));
 }

@@ -11,7 +11,15 @@ export const DEFAULT_METHODS: readonly string[] = ['GET', 'HEAD', 'PUT', 'PATCH'
 export type AllowedHeaders =
   | { readonly kind: 'reflect' }
   | { readonly kind: 'any' }
-  | { readonly kind: 'list'; readonly names: ReadonlySet<string>; readonly header: string };
+  | {
+      readonly kind: 'list';
+      /** Lower-case names, for lookups. */
+      readonly names: ReadonlySet<string>;
+      /** Names as configured. */
+      readonly written: readonly string[];
+      /** {@link written} joined, as sent in `Access-Control-Allow-Headers`. */
+      readonly header: string;
+    };
 
 /**
  * One effective CORS policy, compiled once from merged options: everything the request path needs
@@ -24,10 +32,13 @@ export class CorsPolicy {
   readonly origins: OriginMatcher;
   readonly credentials: boolean;
   readonly methods: ReadonlySet<string>;
-  /** Allowed methods in configured order, as sent in `Access-Control-Allow-Methods`. */
+  /** Whether every method is allowed (`methods: '*'`). */
+  readonly anyMethod: boolean;
+  /**
+   * Allowed methods in configured order, as announced in `Access-Control-Allow-Methods` where no
+   * route tells which methods a path has (the defaults for `'*'`).
+   */
   readonly methodList: readonly string[];
-  /** {@link methodList} joined, as sent in `Access-Control-Allow-Methods`. */
-  readonly methodsHeader: string;
   readonly allowedHeaders: AllowedHeaders;
   /** The `Access-Control-Expose-Headers` value, if any. */
   readonly exposeHeaders: string | undefined;
@@ -56,9 +67,10 @@ export class CorsPolicy {
     this.origins = (shareable && compiledOrigins?.get(origin)) || new OriginMatcher(origin, originFunctions);
     if (shareable) compiledOrigins?.set(origin, this.origins);
     this.credentials = effective.credentials === true;
-    this.methodList = effective.methods === undefined ? DEFAULT_METHODS : [...new Set(listOption(effective.methods))];
+    const methods = effective.methods === undefined ? undefined : [...new Set(listOption(effective.methods))];
+    this.anyMethod = methods?.includes('*') === true;
+    this.methodList = methods === undefined || this.anyMethod ? DEFAULT_METHODS : methods;
     this.methods = new Set(this.methodList);
-    this.methodsHeader = this.methodList.join(', ');
     this.allowedHeaders = compileAllowedHeaders(effective.allowedHeaders);
     const exposed = effective.exposedHeaders === undefined ? [] : listOption(effective.exposedHeaders);
     this.exposeHeaders = exposed.length > 0 ? exposed.join(', ') : undefined;
@@ -71,14 +83,13 @@ export class CorsPolicy {
 
   /** Whether the method is allowed; HEAD is allowed wherever GET is. */
   allowsMethod(method: string): boolean {
-    return this.methods.has(method) || (method === 'HEAD' && this.methods.has('GET'));
+    return this.anyMethod || this.methods.has(method) || (method === 'HEAD' && this.methods.has('GET'));
   }
 
   /** Whether the origin is allowed (see {@link OriginMatcher.matches}); never for a disabled scope. */
   allowsOrigin(origin: string, request: IncomingMessage): boolean | Promise<boolean> {
     return this.enabled && this.origins.matches(origin, request);
   }
-
 
   /** The first requested header name (lower case) the policy does not allow, if any. */
   firstDisallowedHeader(names: readonly string[]): string | undefined {
@@ -92,5 +103,5 @@ function compileAllowedHeaders(value: CorsOptions['allowedHeaders']): AllowedHea
   if (value === undefined) return { kind: 'reflect' };
   const names = listOption(value);
   if (names.includes('*')) return { kind: 'any' };
-  return { kind: 'list', names: new Set(names.map((name) => name.toLowerCase())), header: names.join(', ') };
+  return { kind: 'list', names: new Set(names.map((name) => name.toLowerCase())), written: names, header: names.join(', ') };
 }

@@ -219,14 +219,14 @@ describe.each(ADAPTERS)('CorsModule options on %s', (_name, adapter: AdapterFact
   });
 
   describe('responseInterceptor', () => {
-    it('keeps Vary: Origin when a handler sets its own Vary, and can be left out', async () => {
-      app = await createApp({ imports: [CorsModule.forRoot({ origin: APP })], controllers: [OwnVaryController] }, adapter);
-      expect((await http().get('/own-vary').set('Origin', APP)).headers.vary).toMatch(/Accept-Encoding.*Origin/);
-      await app.close();
-      app = await createApp({ imports: [CorsModule.forRoot({ origin: APP, responseInterceptor: false })], controllers: [OwnVaryController] }, adapter);
-      const res = await http().get('/own-vary').set('Origin', APP);
-      expect(res.headers['access-control-allow-origin']).toBe(APP);
-      expect(res.headers.vary).toBe('Accept-Encoding');
+    it('can be left out: Vary: Origin stays when a handler sets its own Vary, with the interceptor or without', async () => {
+      for (const responseInterceptor of [true, false]) {
+        app = await createApp({ imports: [CorsModule.forRoot({ origin: APP, responseInterceptor })], controllers: [OwnVaryController] }, adapter);
+        const res = await http().get('/own-vary').set('Origin', APP);
+        expect(res.headers['access-control-allow-origin']).toBe(APP);
+        expect(res.headers.vary).toBe('Accept-Encoding, Origin');
+        await app.close();
+      }
     });
   });
 

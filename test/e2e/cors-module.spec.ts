@@ -6,6 +6,8 @@ import { handlerRuns } from './fixture/fixture.controllers.js';
 import { configureFixture, fixtureModule } from './fixture/fixture.module.js';
 
 const APP = 'https://app.example';
+/** Access-Control-Allow-Methods as a sorted list: its order is not part of the contract. */
+const methodSet = (header: string | undefined) => (header ?? '').split(',').map((method) => method.trim()).filter(Boolean).sort();
 const EVIL = 'https://evil.example';
 
 describe.each(ADAPTERS)('CorsModule on %s', (_name, adapter) => {
@@ -44,11 +46,11 @@ describe.each(ADAPTERS)('CorsModule on %s', (_name, adapter) => {
       expect(res.status).toBe(204);
       expect(res.headers['access-control-allow-origin']).toBe(APP);
       expect(res.headers['access-control-allow-credentials']).toBe('true');
-      expect(res.headers['access-control-allow-methods']).toBe('GET, POST, HEAD');
+      expect(methodSet(res.headers['access-control-allow-methods'])).toEqual(['GET', 'HEAD', 'POST']);
       expect(res.headers['access-control-allow-headers']).toBe('content-type,x-request-id');
       expect(res.headers['access-control-max-age']).toBe('600');
       expect(res.headers['access-control-expose-headers']).toBeUndefined();
-      expect(res.headers['content-length']).toBe('0');
+      expect(res.headers['content-length']).toBeUndefined();
       expect(res.headers.vary).toBe('Origin, Access-Control-Request-Method, Access-Control-Request-Headers');
     });
 
@@ -80,17 +82,17 @@ describe.each(ADAPTERS)('CorsModule on %s', (_name, adapter) => {
       expect(Object.keys(res.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
     });
 
-    it('list only the methods whose policy allows the origin (per-method policies on one path)', async () => {
+    it('list only the methods whose policy allows the origin with the same credentials answer (per-method policies on one path)', async () => {
       const admin = await preflight('/api/v1/items/3', 'https://admin.example', 'DELETE');
       expect(admin.status).toBe(204);
-      expect(admin.headers['access-control-allow-methods']).toBe('GET, DELETE, PUT, HEAD');
+      expect(methodSet(admin.headers['access-control-allow-methods'])).toEqual(['DELETE', 'PUT']);
       const publicOrigin = await preflight('/api/v1/items/3', 'https://anyone.example', 'DELETE');
       expect(publicOrigin.status).toBe(403);
       const read = await preflight('/api/v1/items/3', 'https://anyone.example', 'GET', 'x-custom');
       expect(read.status).toBe(204);
       expect(read.headers['access-control-allow-origin']).toBe('*');
       expect(read.headers['access-control-allow-credentials']).toBeUndefined();
-      expect(read.headers['access-control-allow-methods']).toBe('GET, HEAD');
+      expect(methodSet(read.headers['access-control-allow-methods'])).toEqual(['GET', 'HEAD']);
     });
 
     it('emit a configured allowedHeaders list as configured and refuse headers outside it', async () => {
@@ -173,7 +175,7 @@ describe.each(ADAPTERS)('CorsModule on %s', (_name, adapter) => {
       expect((await preflight('/api/v2/legacy/v2-only', APP, 'GET', 'x-a')).status).toBe(204);
       const all = await preflight('/api/v1/legacy/anything', APP, 'PATCH', 'x-a');
       expect(all.status).toBe(204);
-      expect(all.headers['access-control-allow-methods']).toBe('PATCH, GET, HEAD, PUT, POST, DELETE');
+      expect(methodSet(all.headers['access-control-allow-methods'])).toEqual(['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT']);
     });
   });
 
@@ -226,11 +228,11 @@ describe.each(ADAPTERS)('CorsModule on %s', (_name, adapter) => {
       expect(res.headers.vary).toMatch(/\bOrigin\b/);
     });
 
-    it('send ACAO * without credentials and without Vary where the policy is *', async () => {
+    it("send ACAO * without credentials where the policy is *, with Vary: Origin since same-origin and refused requests get other answers", async () => {
       const res = await http().get('/api/v1/items/3').set('Origin', 'https://anyone.example');
       expect(res.headers['access-control-allow-origin']).toBe('*');
       expect(res.headers['access-control-allow-credentials']).toBeUndefined();
-      expect(res.headers.vary ?? '').not.toMatch(/\bOrigin\b/);
+      expect(res.headers.vary).toBe('Origin');
     });
   });
 
@@ -282,8 +284,15 @@ describe.each(ADAPTERS)('CorsModule on %s', (_name, adapter) => {
       const res = await request(server).post('/api/v1/cats').set('Host', 'api.local:8080').set('Origin', 'http://api.local:8080');
       expect(res.status).toBe(201);
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
-      const defaultPort = await request(server).post('/api/v1/cats').set('Host', 'api.local').set('Origin', 'https://api.local');
+      const defaultPort = await request(server).post('/api/v1/cats').set('Host', 'api.local').set('Origin', 'http://api.local');
       expect(defaultPort.status).toBe(201);
+    });
+
+    it('compare the scheme too: https://host is another origin than this plain-HTTP server at host', async () => {
+      handlerRuns.clear();
+      const res = await request(app.getHttpServer()).post('/api/v1/cats').set('Host', 'api.local').set('Origin', 'https://api.local');
+      expect(res.status).toBe(403);
+      expect(handlerRuns.get('cats.create')).toBeUndefined();
     });
 
     it('ignore X-Forwarded-Host unless the adapter trusts proxies', async () => {

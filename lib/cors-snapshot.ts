@@ -1,0 +1,73 @@
+import { routesOfPolicy, type PreflightRoutes } from './core/cors-decision.js';
+import type { CorsModuleOptions, CorsUnknownRoutes } from './core/cors-options.js';
+import type { CompiledPolicies, CorsRoute } from './core/policy-compiler.js';
+import type { RouteMatcher, RoutedRequest } from './core/route-matcher.js';
+
+/** Module-wide settings read on every request. */
+export interface CorsRequestSettings {
+  readonly rejectDisallowedOrigins: boolean;
+  readonly unknownRoutes: CorsUnknownRoutes;
+}
+
+const NONE: readonly CorsRoute[] = [];
+
+/** A preflight no handler of the URL would serve: the URL is Nest's, the method is not. */
+export const NO_HANDLER_FOR_METHOD = 'no-handler-for-method';
+
+/**
+ * The policies in force, compiled from one set of options, with the router that tells which
+ * handler serves a request. A request reads one snapshot from start to end, so a reconfiguration
+ * never mixes two.
+ */
+export class CorsSnapshot {
+  readonly settings: CorsRequestSettings;
+  /** What requests no Nest handler serves get; empty with `unknownRoutes: 'skip'`. */
+  private readonly unknown: readonly CorsRoute[];
+  private readonly unknownPreflight: PreflightRoutes | undefined;
+
+  constructor(
+    private readonly matcher: RouteMatcher<CorsRoute>,
+    readonly compiled: CompiledPolicies,
+    private readonly routesByHandler: ReadonlyMap<Function, ReadonlyMap<Function, CorsRoute>>,
+    readonly options: Readonly<CorsModuleOptions>,
+  ) {
+    const unknownRoutes = options.unknownRoutes ?? 'defaults';
+    this.settings = { rejectDisallowedOrigins: options.rejectDisallowedOrigins !== false, unknownRoutes };
+    this.unknown = unknownRoutes === 'skip' ? NONE : [compiled.unknownRoute];
+    this.unknownPreflight = unknownRoutes === 'skip' ? undefined : routesOfPolicy(compiled.unknownRoute);
+  }
+
+  /** Whether routing reads the request's host name (some controller is host-scoped). */
+  get readsHostname(): boolean {
+    return this.matcher.readsHostname;
+  }
+
+  /**
+   * The policies that apply to a request for `method`: those of the handlers the adapter would
+   * run (one, or several under header/media-type versioning), else those of requests no Nest
+   * handler serves; empty where nest-cors leaves the request alone (`unknownRoutes: 'skip'`).
+   */
+  candidatesFor(method: string, request: RoutedRequest): readonly CorsRoute[] {
+    return this.matcher.find(method, request) ?? this.unknown;
+  }
+
+  /**
+   * The routes a preflight for `method` is decided with; {@link NO_HANDLER_FOR_METHOD} where Nest
+   * serves the URL but not that method; `undefined` where nest-cors leaves it alone.
+   */
+  preflightRoutes(method: string, request: RoutedRequest): PreflightRoutes | typeof NO_HANDLER_FOR_METHOD | undefined {
+    const candidates = this.matcher.find(method, request);
+    if (candidates) return { candidates, methods: this.matcher.methods, routesFor: (other) => this.matcher.find(other, request) };
+    if (this.matcher.methods.some((other) => this.matcher.find(other, request) !== undefined)) return NO_HANDLER_FOR_METHOD;
+    return this.unknownPreflight;
+  }
+
+  /** The compiled route of a handler. */
+  routeFor(controller: Function, handler: Function): CorsRoute | undefined {
+    return this.routesByHandler.get(controller)?.get(handler);
+  }
+
+  /** Every handler's compiled route, in discovery order. */
+  get routes(): readonly CorsRoute[] {
+    return this.compiled.routes;
+  }}

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { varyOnWriteHead } from './cors-vary.hook.js';
+
+/** How a handler writes its response, each the way some framework or app code does it. */
+const WRITERS: Record<string, (response: ServerResponse) => void> = {
+  'no Vary of its own': (response) => response.end('ok'),
+  'setHeader before end': (response) => {
+    response.setHeader('Vary', 'Accept');
+    response.end('ok');
+  },
+  'setHeader replacing Vary after the hook, as @Header() does': (response) => {
+    response.setHeader('Vary', 'Accept-Encoding');
+    response.setHeader('Vary', 'X-Version');
+    response.end('ok');
+  },
+  'a Vary list of field lines': (response) => {
+    response.setHeader('Vary', ['Accept', 'Cookie']);
+    response.end('ok');
+  },
+  'writeHead with a headers object, lower case (Fastify)': (response) => {
+    response.setHeader('X-Other', '1');
+    response.writeHead(200, { vary: 'Accept', 'content-type': 'text/plain' });
+    response.end('ok');
+  },
+  'writeHead with a headers object, no earlier header': (response) => {
+    response.writeHead(201, { Vary: 'Accept' });
+    response.end('ok');
+  },
+  'writeHead with a reason phrase and headers': (response) => {
+    response.writeHead(200, 'Fine', { VARY: 'Accept' });
+    response.end('ok');
+  },
+  'a streamed body (implicit head on first write)': (response) => {
+    response.setHeader('Vary', 'Accept');
+    response.write('a');
+    response.end('b');
+  },
+  'flushHeaders': (response) => {
+    response.setHeader('Vary', 'Accept');
+    response.flushHeaders();
+    response.end();
+  },
+  'Vary: * stays *': (response) => {
+    response.setHeader('Vary', '*');
+    response.end('ok');
+  },
+  'Origin already there, other case': (response) => {
+    response.setHeader('Vary', 'origin');
+    response.end('ok');
+  },
+};
+
+const EXPECTED: Record<string, string> = {
+  'no Vary of its own': 'Origin',
+  'setHeader before end': 'Accept, Origin',
+  'setHeader replacing Vary after the hook, as @Header() does': 'X-Version, Origin',
+  'a Vary list of field lines': 'Accept, Cookie, Origin',
+  'writeHead with a headers object, lower case (Fastify)': 'Accept, Origin',
+  'writeHead with a headers object, no earlier header': 'Accept, Origin',
+  'writeHead with a reason phrase and headers': 'Accept, Origin',
+  'a streamed body (implicit head on first write)': 'Accept, Origin',
+  flushHeaders: 'Accept, Origin',
+  'Vary: * stays *': '*',
+  'Origin already there, other case': 'origin',
+};
+
+describe('varyOnWriteHead on a real Node server', () => {
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      const writer = WRITERS[decodeURIComponent((request.url ?? '/').slice(1))];
+      varyOnWriteHead(response, 'Origin');
+      if (request.headers['x-twice']) varyOnWriteHead(response, 'Origin, Access-Control-Request-Method');
+      writer(response);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it.each(Object.keys(WRITERS))('%s', async (name) => {
+    const response = await fetch(`${base}/${encodeURIComponent(name)}`);
+    await response.arrayBuffer();
+    expect(response.headers.get('vary')).toBe(EXPECTED[name]);
+  });
+
+  it('merges the names of a second call into one Vary line', async () => {
+    const response = await fetch(`${base}/${encodeURIComponent('setHeader before end')}`, { headers: { 'x-twice': '1' } });
+    await response.arrayBuffer();
+    expect(response.headers.get('vary')).toBe('Accept, Origin, Access-Control-Request-Method');
+  });
+});

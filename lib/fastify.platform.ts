@@ -1,0 +1,207 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RouteMatcher, RoutedRequest } from './core/route-matcher.js';
+import type { AdapterRequest, CorsPlatform, CorsRequestHandler } from './cors-platform.js';
+import { NestRouteJoin, type NestRoute, type NestRoutes } from './nest-routes.reader.js';
+
+type FindMyWayModule = typeof import('find-my-way');
+type FindMyWay = ReturnType<FindMyWayModule>;
+
+interface FastifyRequestLike extends AdapterRequest {
+  readonly raw: IncomingMessage;
+}
+
+interface FastifyReplyLike {
+  readonly raw: ServerResponse;
+  hijack(): unknown;
+}
+
+type RequestHook = (request: FastifyRequestLike, reply: FastifyReplyLike, done: (error?: unknown) => void) => unknown;
+
+/** The route options Fastify hands to `onRoute` hooks, as far as they are read here. */
+interface FastifyRouteOptions {
+  readonly method: string | readonly string[];
+  readonly url: string;
+  readonly constraints?: Readonly<Record<string, unknown>>;
+  readonly handler?: { readonly name?: string };
+}
+
+interface FastifyInstanceLike {
+  addHook(name: 'onRoute', hook: (options: FastifyRouteOptions) => void): unknown;
+  readonly initialConfig: Readonly<Record<string, unknown>> & { readonly routerOptions?: Readonly<Record<string, unknown>> };
+}
+
+/** The parts of Nest's `FastifyAdapter` used here. */
+export interface FastifyAdapterLike {
+  getInstance(): unknown;
+  setOnRequestHook?(hook: RequestHook): void;
+  readonly onRequestHook?: RequestHook;
+  use(handler: (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void): unknown;
+  getRouteMatchingOptions?(): { caseSensitive?: boolean; ignoreTrailingSlash?: boolean; maxParamLength?: number; useSemicolonDelimiter?: boolean };
+  isRoutableRequestTarget?(url: string | undefined): boolean;
+}
+
+/** A route as registered with Fastify, seen through its `onRoute` hook. */
+interface RegisteredRoute {
+  readonly methods: readonly string[];
+  readonly url: string;
+  readonly host: unknown;
+  readonly name: string | undefined;
+}
+
+/** What one route of our router stands for. */
+interface RouteStore<T> {
+  /** Entries of the Nest handlers at this method, path and host (several for versions); none for routes Nest does not know. */
+  readonly entries: T[];
+  readonly routes: NestRoute[];
+}
+
+/** The router options of a Fastify instance that change which route serves a request. */
+const ROUTER_OPTION_KEYS = ['caseSensitive', 'ignoreTrailingSlash', 'ignoreDuplicateSlashes', 'maxParamLength', 'allowUnsafeRegex', 'useSemicolonDelimiter'] as const;
+
+/**
+ * Fastify: the handler runs in the adapter's own first `onRequest` hook, ahead of middie and so of
+ * every Nest middleware. Routing is Fastify's own: every route registered with the instance is
+ * recorded through an `onRoute` hook (Nest's, plugins' and raw routes alike) and put in a router of
+ * the same library and version Fastify uses, find-my-way, with the router options read from the
+ * instance. find-my-way then does what Fastify does: static before parametric before wildcard,
+ * percent-decoding, duplicate and trailing slashes, case, `;` delimiters, absolute-form targets,
+ * `maxParamLength` and host constraints. Nest's own checks after routing (a non-empty value for
+ * every route parameter, host-scoped controllers, request targets middleware can match) follow.
+ */
+export class FastifyPlatform implements CorsPlatform {
+  private readonly registered: RegisteredRoute[] = [];
+  private builtFrom = -1;
+  private findMyWay: FindMyWayModule | undefined;
+
+  constructor(private readonly adapter: FastifyAdapterLike) {
+    this.instance().addHook('onRoute', (options) => {
+      this.registered.push({
+        methods: typeof options.method === 'string' ? [options.method] : [...options.method],
+        url: options.url,
+        host: options.constraints?.host,
+        name: options.handler?.name,
+      });
+    });
+  }
+
+  mount(handler: CorsRequestHandler): void {
+    const run = (request: FastifyRequestLike, reply: FastifyReplyLike, done: (error?: unknown) => void) =>
+      handler({ request, raw: request.raw, response: reply.raw, next: done, takeOver: () => reply.hijack() });
+    if (!this.adapter.setOnRequestHook) {
+      this.adapter.use((raw, response, next) => handler({ request: rawRequest(raw), raw, response, next, takeOver: noop }));
+      return;
+    }
+    const previous = this.adapter.onRequestHook;
+    this.adapter.setOnRequestHook(
+      previous
+        ? function (this: unknown, request, reply, done) {
+            run(request, reply, (error) => (error ? done(error) : previous.call(this, request, reply, done)));
+          }
+        : run,
+    );
+  }
+
+  async ready(): Promise<void> {
+    const loaded = (await import('find-my-way')) as FindMyWayModule | { default: FindMyWayModule };
+    this.findMyWay = 'default' in loaded ? loaded.default : loaded;
+  }
+
+  get changed(): boolean {
+    return this.registered.length !== this.builtFrom;
+  }
+
+  matcher<T>(nest: NestRoutes, entries: readonly T[]): RouteMatcher<T> {
+    if (!this.findMyWay) throw new Error('FastifyPlatform.ready() must resolve before matchers are built');
+    this.builtFrom = this.registered.length;
+    const router = this.findMyWay(this.routerOptions());
+    const join = new NestRouteJoin(nest);
+    const stores = new Map<string, RouteStore<T>>();
+    const methods = new Set<string>();
+    let hostConstrained = false;
+    let hostScoped = false;
+    for (const route of this.registered) {
+      const all = route.methods.length > 1;
+      const nestRoute =
+        join.take(route.name, all ? 'ALL' : route.methods[0], route.url) ??
+        (route.methods[0] === 'HEAD' ? join.find(route.name, 'GET', route.url) : undefined);
+      hostScoped ||= nestRoute?.hosts !== undefined;
+      for (const method of route.methods) {
+        if (!all) methods.add(method);
+        const key = `${method} ${route.url} ${String(route.host)}`;
+        let store = stores.get(key);
+        if (!store) {
+          stores.set(key, (store = { entries: [], routes: [] }));
+          hostConstrained ||= route.host !== undefined;
+          try {
+            router.on(method as never, route.url, { constraints: route.host === undefined ? {} : { host: route.host } }, noop, store);
+          } catch {
+            // A route find-my-way refuses is one Fastify refused too: nothing serves it.
+          }
+        }
+        if (nestRoute) {
+          store.entries.push(entries[nestRoute.handler]);
+          store.routes.push(nestRoute);
+        }
+      }
+    }
+    return new FastifyRouteMatcher<T>(router, [...methods], hostScoped, hostConstrained, (url) => this.adapter.isRoutableRequestTarget?.(url) ?? true);
+  }
+
+  private instance(): FastifyInstanceLike {
+    return this.adapter.getInstance() as FastifyInstanceLike;
+  }
+
+  /** The instance's router options: those under `routerOptions` win, as Fastify reads them. */
+  private routerOptions(): Record<string, unknown> {
+    const config = this.instance().initialConfig;
+    const options: Record<string, unknown> = {};
+    for (const key of ROUTER_OPTION_KEYS) options[key] = config.routerOptions?.[key] ?? config[key];
+    // Nest's adapter folds top-level options into `routerOptions`, which Fastify's validator fills
+    // with defaults; the adapter itself knows which values are in force.
+    const matching = this.adapter.getRouteMatchingOptions?.();
+    if (matching) {
+      options.caseSensitive = matching.caseSensitive;
+      options.ignoreTrailingSlash = matching.ignoreTrailingSlash;
+      options.maxParamLength = matching.maxParamLength;
+      options.useSemicolonDelimiter = matching.useSemicolonDelimiter;
+    }
+    options.ignoreDuplicateSlashes = Boolean(config.routerOptions?.ignoreDuplicateSlashes || config.ignoreDuplicateSlashes);
+    return options;
+  }
+}
+
+class FastifyRouteMatcher<T> implements RouteMatcher<T> {
+  constructor(
+    private readonly router: FindMyWay,
+    readonly methods: readonly string[],
+    readonly readsHostname: boolean,
+    private readonly hostConstrained: boolean,
+    private readonly isRoutable: (url: string) => boolean,
+  ) {}
+
+  find(method: string, request: RoutedRequest): readonly T[] | undefined {
+    if (!this.isRoutable(request.url)) return undefined;
+    const found = this.router.find(method as never, request.url, this.hostConstrained ? { host: request.headers.host } : undefined);
+    if (!found) return undefined;
+    const store = found.store as RouteStore<T>;
+    if (store.entries.length === 0) return undefined;
+    for (const name in found.params) if (name !== '*' && found.params[name] === '') return undefined;
+    const hosts = store.routes[0].hosts;
+    if (hosts && !hosts.some((host) => request.hostname !== undefined && host.test(request.hostname))) return undefined;
+    return store.entries;
+  }
+}
+
+function noop(): void {}
+
+/** A raw request seen as the adapter would present it, for the middie fallback. */
+function rawRequest(raw: IncomingMessage): AdapterRequest {
+  const host = raw.headers.host;
+  return {
+    url: raw.url ?? '/',
+    headers: raw.headers,
+    host,
+    hostname: host?.replace(/:\d*$/, ''),
+    protocol: (raw.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
+  };
+}

@@ -1,0 +1,171 @@
+import { RequestMethod, VERSION_NEUTRAL, VersioningType, type Type, type VersioningOptions } from '@nestjs/common';
+import type { ApplicationConfig, DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
+import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
+import { LegacyRouteConverter } from '@nestjs/core/router/legacy-route-converter.js';
+import { RoutePathFactory } from '@nestjs/core/router/route-path-factory.js';
+import { pathToRegexp } from 'path-to-regexp';
+import type { CorsDecoratorArgument } from './core/cors-options.js';
+import { Cors } from './cors.decorator.js';
+
+// Nest's metadata keys, by value: the constants moved between Nest 11 and 12.
+const PATH_METADATA = 'path';
+const METHOD_METADATA = 'method';
+const VERSION_METADATA = '__version__';
+const HOST_METADATA = 'host';
+const MODULE_PATH_METADATA = '__module_path__';
+
+/** A controller method that Nest routes requests to, with its `@Cors()` levels. */
+export interface NestHandler {
+  readonly controller: Type<unknown>;
+  readonly handler: Function;
+  /** `Controller.method`, as Nest names the callback it registers with the adapter. */
+  readonly name: string;
+  readonly controllerArgument: CorsDecoratorArgument | undefined;
+  readonly handlerArgument: CorsDecoratorArgument | undefined;
+}
+
+/** One route Nest registers for a handler, as it passes it to the HTTP adapter. */
+export interface NestRoute {
+  /** Index of the handler in {@link NestRoutes.handlers}. */
+  readonly handler: number;
+  /** Upper-case method, or `ALL` for `@All()`. */
+  readonly method: string;
+  /** The path passed to the adapter (global prefix, version, module and controller paths). */
+  readonly path: string;
+  /** Host patterns of a host-scoped controller, compiled as Nest's host filter does. */
+  readonly hosts: readonly RegExp[] | undefined;
+  /** Whether a version filter may pass the request on (header, media-type, custom versioning). */
+  readonly conditional: boolean;
+}
+
+/** What bootstrap learns from Nest: its handlers and the routes it registers for them. */
+export interface NestRoutes {
+  readonly handlers: readonly NestHandler[];
+  /** In the order Nest registers them. */
+  readonly routes: readonly NestRoute[];
+}
+
+/** The Nest objects the route reader needs. */
+export interface NestRouteSources {
+  readonly discovery: DiscoveryService;
+  readonly scanner: MetadataScanner;
+  readonly reflector: Reflector;
+  readonly moduleRef: ModuleRef;
+}
+
+/** What the route reader reads behind `ModuleRef`. */
+interface NestContainer {
+  readonly applicationConfig?: ApplicationConfig;
+  getModules(): { applicationId?: string };
+  /** The HTTP adapter, whose `normalizePath()` Nest applies to every route path. */
+  getHttpAdapterRef(): { normalizePath?: (path: string) => string } | undefined;
+}
+
+function addLeadingSlash(path: string): string {
+  return path === '' || path.startsWith('/') || path.startsWith('{/') ? path : `/${path}`;
+}
+
+function asArray<T>(value: T | readonly T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? [...value] : [value as T];
+}
+
+/**
+ * Reads every route Nest registers, the way Nest computes it: this is the one place that knows
+ * Nest's internals (the application config behind `ModuleRef`, route metadata keys, module paths
+ * of `RouterModule`, `RoutePathFactory` for the global prefix, its exclusions and versioning).
+ */
+export function readNestRoutes(sources: NestRouteSources): NestRoutes {
+  const container = (sources.moduleRef as unknown as { container: NestContainer }).container;
+  const config = container.applicationConfig;
+  const applicationId = container.getModules().applicationId;
+  const versioning = config?.getVersioning() as VersioningOptions | undefined;
+  const globalPrefix = addLeadingSlash(config?.getGlobalPrefix() ?? '');
+  const pathFactory = config ? new RoutePathFactory(config) : undefined;
+  const normalize = container.getHttpAdapterRef()?.normalizePath ? (path: string) => LegacyRouteConverter.tryConvert(path, { logs: false }) : (path: string) => path;
+  const handlers: NestHandler[] = [];
+  const routes: NestRoute[] = [];
+
+  for (const wrapper of sources.discovery.getControllers()) {
+    const controller = wrapper.metatype as Type<unknown> | undefined;
+    const controllerPath = controller && Reflect.getMetadata(PATH_METADATA, controller);
+    if (!controller || controllerPath === undefined) continue;
+    const controllerArgument = sources.reflector.get(Cors, controller);
+    const modulePath = modulePathOf(wrapper, applicationId);
+    const hostMetadata = asArray<string | RegExp>(Reflect.getMetadata(HOST_METADATA, controller));
+    const hosts = hostMetadata.length > 0 ? hostMetadata.map((host) => (typeof host === 'string' ? pathToRegexp(host).regexp : host)) : undefined;
+    const controllerVersion = versioning ? (Reflect.getMetadata(VERSION_METADATA, controller) ?? versioning.defaultVersion) : undefined;
+    const prototype = controller.prototype as Record<string, Function>;
+
+    for (const methodName of sources.scanner.getAllMethodNames(prototype)) {
+      const handler = prototype[methodName];
+      const methodPath = Reflect.getMetadata(PATH_METADATA, handler);
+      if (methodPath === undefined) continue;
+      const index = handlers.push({
+        controller,
+        handler,
+        name: `${wrapper.name}.${methodName}`,
+        controllerArgument,
+        handlerArgument: sources.reflector.get(Cors, handler),
+      }) - 1;
+      const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
+      const methodVersion = Reflect.getMetadata(VERSION_METADATA, handler);
+      const version = methodVersion ?? controllerVersion;
+      const conditional = versioning !== undefined && versioning.type !== VersioningType.URI && version !== undefined && version !== VERSION_NEUTRAL;
+      for (const ctrlPath of asArray<string>(controllerPath).map(addLeadingSlash)) {
+        for (const path of asArray<string>(methodPath).map(addLeadingSlash)) {
+          const metadata = { ctrlPath, modulePath, globalPrefix, controllerVersion, versioningOptions: versioning, methodVersion, methodPath: path };
+          const fullPaths = pathFactory ? pathFactory.create(metadata, requestMethod) : [globalPrefix + ctrlPath + path];
+          for (const fullPath of fullPaths) {
+            routes.push({ handler: index, method: RequestMethod[requestMethod] ?? 'ALL', path: normalize(fullPath), hosts, conditional });
+          }
+        }
+      }
+    }
+  }
+  return { handlers, routes };
+}
+
+function modulePathOf(wrapper: InstanceWrapper, applicationId: string | undefined): string | undefined {
+  const moduleClass = (wrapper.host as { metatype?: Function } | undefined)?.metatype;
+  if (!moduleClass) return undefined;
+  return Reflect.getMetadata(MODULE_PATH_METADATA + applicationId, moduleClass) ?? Reflect.getMetadata(MODULE_PATH_METADATA, moduleClass);
+}
+
+/**
+ * Pairs the routes registered with the HTTP adapter with the routes Nest computed. Nest names the
+ * callback it registers `Controller.method`; that name and the method, in registration order,
+ * identify the route, and the path settles a tie between two controllers of the same name.
+ */
+export class NestRouteJoin {
+  private readonly byName = new Map<string, NestRoute[]>();
+  private readonly used = new Set<NestRoute>();
+
+  constructor(nest: NestRoutes) {
+    for (const route of nest.routes) {
+      const name = nest.handlers[route.handler].name;
+      const queue = this.byName.get(name);
+      if (queue) queue.push(route);
+      else this.byName.set(name, [route]);
+    }
+  }
+
+  /**
+   * The Nest route behind a registered route, or `undefined` for a route Nest does not know.
+   *
+   * @param name the registered callback's name
+   * @param method the registered method, `ALL` for every method
+   */
+  take(name: string | undefined, method: string | undefined, path: string): NestRoute | undefined {
+    const queue = name === undefined || method === undefined ? undefined : this.byName.get(name);
+    if (!queue) return undefined;
+    const free = queue.filter((route) => route.method === method && !this.used.has(route));
+    const route = free.find((candidate) => candidate.path === path) ?? free[0];
+    if (route) this.used.add(route);
+    return route;
+  }
+
+  /** The Nest route registered as `method` at `path`, used or not (the GET behind Fastify's own HEAD). */
+  find(name: string | undefined, method: string, path: string): NestRoute | undefined {
+    return name === undefined ? undefined : this.byName.get(name)?.find((route) => route.method === method && route.path === path);
+  }
+}
