@@ -61,8 +61,9 @@ export class ExpressPlatform implements CorsPlatform {
       const route = layer.route;
       if (!route || typeof route.path !== 'string') continue;
       const methods = Object.keys(route.methods).filter((method) => route.methods[method]);
-      const all = methods.includes('_all');
-      const nestRoute = joined.take(route.stack[0]?.handle?.name, all ? 'ALL' : methods.length === 1 ? methods[0].toUpperCase() : undefined, route.path);
+      // Express 5 registers `all()` as every method it knows, one by one.
+      const nestRoute = joined.take(route.stack[0]?.handle?.name, methods.length === 1 ? methods[0].toUpperCase() : 'ALL', route.path);
+      const all = methods.includes('_all') || nestRoute?.method === 'ALL';
       routes.push({
         methods: all ? 'ALL' : new Set(methods.map((method) => method.toUpperCase())),
         path: route.path,
