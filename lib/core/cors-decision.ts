@@ -173,11 +173,14 @@ function preflightRefusal(policy: CorsPolicy, method: string, headers: Requested
 
 /**
  * Decides a preflight: the handlers serving the requested method (their union under versioning)
- * must approve the origin, method and headers. The answer then announces, besides the requested
- * method, every other method of the URL whose own handlers would approve this same preflight with
- * the same credentials answer, and only headers and a max-age that every announced method allows:
- * the browser's CORS-preflight cache (Fetch) keeps one entry per method and per header name for
- * the URL, so whatever the answer announces lets later requests through without a preflight.
+ * must approve the origin, method and headers. The browser's CORS-preflight cache (Fetch) then
+ * keeps one entry per announced method and one per announced header name for the URL, and lets a
+ * later request through without a preflight when its method and each of its headers have an
+ * entry, whichever preflights created them. So the answer announces, besides the requested
+ * method, only other methods of the URL whose own handlers would approve this same preflight with
+ * the same credentials answer; only header names every handler of the URL that takes this origin
+ * allows; and the smallest max-age among them. Requested headers that some such handler refuses
+ * are answered for this request only (max-age 0).
  */
 export function decidePreflight(routes: PreflightRoutes, request: PreflightRequest): PreflightDecision | Promise<PreflightDecision> {
   const { candidates } = routes;
@@ -213,10 +216,21 @@ function announce(
     if (served && served.length > 0) others.push({ method, routes: served });
   }
   return withOrigins(origins, others.flatMap((other) => other.routes), request.origin, request.raw, () => {
+    // Header entries of the preflight cache hold for every method of the URL, whichever preflight
+    // created them: a cached header is safe only if every handler of the URL that takes this
+    // origin for its method allows it.
+    const reachable = new Set<CorsPolicy>();
+    const take = (route: CorsRoute, method: string) => {
+      if (route.policy.enabled && origins.allows(route.policy) && route.policy.allowsMethod(method)) reachable.add(route.policy);
+    };
+    for (const route of routes.candidates) take(route, request.requestMethod);
+    for (const other of others) for (const route of other.routes) take(route, other.method);
+    const shared = sharedHeaderList([...reachable]);
     const credentials = allowing.some((route) => route.policy.credentials);
     const announced: CorsPolicy[] = allowing.map((route) => route.policy);
     const methods = new Set<string>([request.requestMethod]);
-    for (const other of others) {
+    const cacheable = shared === undefined || (headers.list() ?? []).every((name) => shared.names.has(name));
+    for (const other of cacheable ? others : []) {
       const approves = other.routes.every(
         ({ policy }) =>
           preflightRefusal(policy, other.method, headers, origins.allows(policy)) === undefined &&
@@ -234,8 +248,9 @@ function announce(
       allowOrigin: !credentials && announced.every((policy) => policy.allowsAnyOrigin) ? '*' : request.origin,
       credentials,
       allowMethods: orderedMethods(methods, routes.methods, request.requestMethod),
-      allowHeaders: allowedHeaders(announced, headers),
-      maxAge: smallestMaxAge(announced),
+      allowHeaders: !cacheable || shared === undefined ? headers.reflected : shared.header,
+      // Requested headers some other handler of the URL refuses must not be cached for the URL.
+      maxAge: cacheable ? smallestMaxAge(announced) : 0,
       allowPrivateNetwork: request.requestPrivateNetwork && allowing.some((route) => route.policy.privateNetwork),
       vary: announced.some((policy) => policy.privateNetwork) ? PREFLIGHT_VARY_PRIVATE_NETWORK : PREFLIGHT_VARY,
       status: first.optionsSuccessStatus,
@@ -252,21 +267,20 @@ function orderedMethods(methods: ReadonlySet<string>, order: readonly string[], 
 }
 
 /**
- * Header names every announced policy allows: the names all configured lists share, as the first
- * one writes them (a policy that reflects or allows `'*'` allows every name), or the requested
- * list where no announced policy has a list.
+ * The header names every one of the policies allows: `undefined` when none has a list (reflecting
+ * or `'*'` allows every name), else the names all their lists share, as the first list writes them.
  */
-function allowedHeaders(announced: readonly CorsPolicy[], headers: RequestedHeaders): string | undefined {
+function sharedHeaderList(policies: readonly CorsPolicy[]): { readonly names: ReadonlySet<string>; readonly header: string | undefined } | undefined {
   let first: Extract<CorsPolicy['allowedHeaders'], { kind: 'list' }> | undefined;
   let shared: string[] | undefined;
-  for (const { allowedHeaders: list } of announced) {
+  for (const { allowedHeaders: list } of policies) {
     if (list.kind !== 'list' || list === first) continue;
     if (!first) first = list;
     else shared = (shared ?? first.written).filter((name) => list.names.has(name.toLowerCase()));
   }
-  if (!first) return headers.reflected;
-  const names = shared ?? first.written;
-  return names.length > 0 ? (shared ? names.join(', ') : first.header) : undefined;
+  if (!first) return undefined;
+  if (!shared) return { names: first.names, header: first.header || undefined };
+  return { names: new Set(shared.map((name) => name.toLowerCase())), header: shared.length > 0 ? shared.join(', ') : undefined };
 }
 
 /** The smallest max-age among the announced policies; one that sends none counts as the browser's default. */
