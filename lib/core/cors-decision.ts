@@ -104,6 +104,11 @@ class OriginDecisions {
     return decision.then((allowed) => void (this.allowed[index] = allowed));
   }
 
+  /** Records a decision already made. */
+  record(policy: CorsPolicy, allowed: boolean): void {
+    this.allowed[this.policies.push(policy) - 1] = allowed;
+  }
+
   allows(policy: CorsPolicy): boolean {
     return this.allowed[this.policies.indexOf(policy)] === true;
   }
@@ -188,6 +193,13 @@ export function decidePreflight(routes: PreflightRoutes, request: PreflightReque
     return { allowed: false, route: undefined, reason: `no handler for method ${request.requestMethod} on this path` };
   }
   const headers = new RequestedHeaders(request.requestHeaders);
+  if (candidates.length === 1 && routes.methods.length <= MAX_JOINED_METHODS) {
+    const [route] = candidates;
+    const allowed = route.policy.allowsOrigin(request.origin, request.raw);
+    return typeof allowed === 'boolean'
+      ? decideOnePolicy(route, allowed, routes, request, headers)
+      : allowed.then((resolved) => decideOnePolicy(route, resolved, routes, request, headers));
+  }
   return withOrigins(new OriginDecisions(), candidates, request.origin, request.raw, (origins) => {
     const allowing: CorsRoute[] = [];
     let rejection: CorsRejection | undefined;
@@ -199,6 +211,73 @@ export function decidePreflight(routes: PreflightRoutes, request: PreflightReque
     if (allowing.length === 0) return rejection!;
     return announce(allowing, routes, request, headers, origins);
   });
+}
+
+/**
+ * The common case: one handler serves the requested method, and every other method of the URL is
+ * served under the same policy, so that policy alone decides what the answer announces.
+ */
+function decideOnePolicy(
+  route: CorsRoute,
+  originAllowed: boolean,
+  routes: PreflightRoutes,
+  request: PreflightRequest,
+  headers: RequestedHeaders,
+): PreflightDecision | Promise<PreflightDecision> {
+  const { policy } = route;
+  const { requestMethod } = request;
+  const reason = preflightRefusal(policy, requestMethod, headers, originAllowed);
+  if (reason !== undefined) return { allowed: false, route, reason };
+  let listed = 0;
+  let requestedListed = false;
+  const { methods } = routes;
+  for (let index = 0; index < methods.length; index++) {
+    const method = methods[index];
+    if (method === requestMethod) requestedListed = true;
+    else {
+      const served = routes.routesFor(method);
+      if (!served) continue;
+      if (served.length !== 1 || served[0].policy !== policy) {
+        const origins = new OriginDecisions();
+        origins.record(policy, true);
+        return announce([route], routes, request, headers, origins);
+      }
+      if (!policy.allowsMethod(method)) continue;
+    }
+    listed |= 1 << index;
+  }
+  const joined = joinedMethods(methods, listed);
+  return {
+    allowed: true,
+    route,
+    allowOrigin: policy.allowsAnyOrigin ? '*' : request.origin,
+    credentials: policy.credentials,
+    allowMethods: requestedListed ? joined : joined === '' ? requestMethod : `${requestMethod}, ${joined}`,
+    allowHeaders: policy.allowedHeaders.kind === 'list' ? policy.allowedHeaders.header || undefined : headers.reflected,
+    maxAge: policy.maxAge,
+    allowPrivateNetwork: request.requestPrivateNetwork && policy.privateNetwork,
+    vary: policy.privateNetwork ? PREFLIGHT_VARY_PRIVATE_NETWORK : PREFLIGHT_VARY,
+    status: policy.optionsSuccessStatus,
+    continueToHandler: policy.preflightContinue,
+  };
+}
+
+/** Most methods a URL's method list may have for {@link joinedMethods}'s bit sets. */
+const MAX_JOINED_METHODS = 30;
+
+/** `Access-Control-Allow-Methods` values already joined, by method list and the bit set of its listed methods. */
+const joinedByMethods = new WeakMap<readonly string[], Map<number, string>>();
+
+/** The methods of `methods` whose bit is set in `listed`, joined; built once per list and bit set. */
+function joinedMethods(methods: readonly string[], listed: number): string {
+  let byBits = joinedByMethods.get(methods);
+  if (!byBits) joinedByMethods.set(methods, (byBits = new Map()));
+  let joined = byBits.get(listed);
+  if (joined === undefined) {
+    joined = methods.filter((_method, index) => (listed & (1 << index)) !== 0).join(', ');
+    byBits.set(listed, joined);
+  }
+  return joined;
 }
 
 /** Collects what else the answer may announce, then builds it. */
@@ -302,7 +381,7 @@ export function decideActual(
   raw: IncomingMessage,
 ): ActualDecision | Promise<ActualDecision> {
   if (candidates.length === 0) return { allowed: false, route: undefined, reason: 'no route' };
-  if (candidates.length === 1) {
+  if (candidates.length === 1 && routes.methods.length <= MAX_JOINED_METHODS) {
     const [route] = candidates;
     const allowed = route.policy.allowsOrigin(origin, raw);
     return typeof allowed === 'boolean' ? decideOne(route, method, origin, allowed) : allowed.then((resolved) => decideOne(route, method, origin, resolved));
