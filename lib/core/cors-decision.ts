@@ -381,7 +381,7 @@ export function decideActual(
   raw: IncomingMessage,
 ): ActualDecision | Promise<ActualDecision> {
   if (candidates.length === 0) return { allowed: false, route: undefined, reason: 'no route' };
-  if (candidates.length === 1 && routes.methods.length <= MAX_JOINED_METHODS) {
+  if (candidates.length === 1) {
     const [route] = candidates;
     const allowed = route.policy.allowsOrigin(origin, raw);
     return typeof allowed === 'boolean' ? decideOne(route, method, origin, allowed) : allowed.then((resolved) => decideOne(route, method, origin, resolved));
