@@ -62,15 +62,14 @@ export function loadPublicSuffixList(): Promise<void> {
   // Only the trie module, not tldts's entry point: that bundles its own copy of the same data plus
   // a URL parser. The cast keeps TypeScript from resolving the path (tldts ships no types beside
   // it); bundlers and the CommonJS build still see the literal.
-  suffixTrieLoading ??= import('tldts/dist/cjs/src/data/trie.js' as string).then(
-    (module: unknown) => {
+  suffixTrieLoading ??= import('tldts/dist/cjs/src/data/trie.js' as string)
+    .then((module: unknown) => {
       suffixTrie = readSuffixTrie(module);
-    },
-    (error: unknown) => {
+    })
+    .catch((error: unknown) => {
       suffixTrieLoading = undefined;
       throw error;
-    },
-  );
+    });
   return suffixTrieLoading;
 }
 
