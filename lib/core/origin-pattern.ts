@@ -332,6 +332,10 @@ function classify(pattern: string, explain: boolean): OriginPattern | CorsProble
     return problem(`origin ${shown} names a port and ":*"`, 'keep one of them');
   }
   const parent = subdomains ? parsed.host.slice(PLACEHOLDER_LABEL.length + 1) : '';
+  if (subdomains && parent === '') {
+    // "https://*." would match every single-label fully qualified name ("https://intranet.").
+    return problem(`origin ${shown} puts a subdomain wildcard on no domain`, 'name the parent domain, e.g. https://*.example.com');
+  }
   if (subdomains && isIpAddress(parent)) {
     return problem(`origin ${shown} puts a subdomain wildcard on an IP address`, 'list the address itself');
   }
