@@ -5,6 +5,8 @@ import { CorsDecisionLog } from './cors-decision.log.js';
 import { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
 import type { CorsModuleOptions } from './core/cors-options.js';
 import type { CorsPolicy } from './core/cors-policy.js';
+import { normalizeCorsArgument } from './core/options-merge.js';
+import { loadPublicSuffixList, needsPublicSuffixList } from './core/origin-pattern.js';
 import { compilePolicies, type CompiledPolicies, type CorsRoute, type HandlerLevels } from './core/policy-compiler.js';
 import type { CorsPlatform, HttpAdapterLike } from './cors-platform.js';
 import { createCorsPlatform } from './cors-platform.factory.js';
@@ -56,7 +58,7 @@ export class CorsPolicyRegistry implements OnModuleInit {
     if (!this.platform) return;
     await this.platform.ready();
     this.nest = readNestRoutes({ discovery: this.discovery, scanner: this.scanner, reflector: this.reflector, moduleRef: this.moduleRef });
-    this.reconfigure(this.options ?? {});
+    await this.reconfigure(this.options ?? {});
     this.logRoutes();
   }
 
@@ -64,8 +66,10 @@ export class CorsPolicyRegistry implements OnModuleInit {
    * Compiles new module options against the discovered handlers and swaps them in at once.
    * Throws {@link CorsConfigurationError}, changing nothing, when they are invalid.
    */
-  reconfigure(options: CorsModuleOptions): void {
-    const compiled = compilePolicies(options, this.levels(), (place, reason) => this.log.originFunctionFailed(place, reason));
+  async reconfigure(options: CorsModuleOptions): Promise<void> {
+    const levels = this.levels();
+    if (needsPublicSuffixList(originsOf(options, levels))) await loadPublicSuffixList();
+    const compiled = compilePolicies(options, levels, (place, reason) => this.log.originFunctionFailed(place, reason));
     if ('problems' in compiled) throw new CorsConfigurationError(compiled.problems);
     this.snapshot = this.build(options, compiled);
   }
@@ -100,6 +104,18 @@ export class CorsPolicyRegistry implements OnModuleInit {
       this.log.startup(`Mapped {${path}, ${method}} ${route.name}: ${description}`);
     });
   }
+}
+
+/** Every `origin` value of the module options and of the `@Cors()` levels, as one flat list. */
+function originsOf(options: CorsModuleOptions, levels: readonly HandlerLevels[]): unknown[] {
+  const origins: unknown[] = [options?.origin];
+  for (const level of levels) {
+    for (const argument of [level.scopeArgument, level.handlerArgument]) {
+      const normalized = argument === undefined ? undefined : normalizeCorsArgument(argument);
+      if (normalized) origins.push(normalized.origin);
+    }
+  }
+  return origins.flat();
 }
 
 /** A one-line summary of a policy, for the startup log. */

@@ -17,10 +17,16 @@ export type CorsOriginFunction = (
 /**
  * Which origins may make cross-origin requests.
  *
- * - `'https://app.example.com'`: exactly that origin (`scheme://host[:port]`, lower case, no path).
+ * - `'https://app.example.com'`: exactly that origin, written as browsers serialize it
+ *   (`new URL(x).origin`: `scheme://host[:port]`, lower case, punycode, canonical IP address, no
+ *   default port, no path). A host may end in one dot (`https://a.com.`), another origin than
+ *   the same host without it.
  * - `'*'`: any origin; `Access-Control-Allow-Origin` is then always the literal `*`.
  * - `'null'`: only the literal `null` origin (sandboxed iframes, `file:` pages).
- * - `'https://*.example.com'`: any subdomain (one or more whole labels), never the apex.
+ * - `'https://*.example.com'`: any subdomain (one or more whole labels), never the apex. Refused
+ *   when `example.com` is a public suffix listed in the Public Suffix List (ICANN or private
+ *   section: `*.com`, `*.github.io`) or when a rule of the list lies under it (`*.amazonaws.com`);
+ *   names the list does not mention (`*.internal`, `*.localhost`) are allowed.
  * - `'https://example.com:*'`: any port, including none.
  * - A RegExp anchored with `^…$`, tested against the whole origin.
  * - A {@link CorsOriginFunction}.
@@ -46,8 +52,9 @@ export interface CorsOptions {
   /** Allowed origins. No default at module level: without it, no origin is allowed. */
   origin?: CorsOrigin;
   /**
-   * Allowed methods, case-sensitive as written (a list or a comma-separated string).
-   * Default `GET,HEAD,PUT,PATCH,POST,DELETE`. HEAD is allowed wherever GET is.
+   * Allowed methods in upper case (a list or a comma-separated string): Node refuses methods with
+   * lower-case letters. `'*'` alone allows any method. Default `GET,HEAD,PUT,PATCH,POST,DELETE`.
+   * HEAD is allowed wherever GET is.
    */
   methods?: string | readonly string[];
   /**
@@ -59,7 +66,10 @@ export interface CorsOptions {
   exposedHeaders?: string | readonly string[];
   /** Send `Access-Control-Allow-Credentials: true`. Default `false`. */
   credentials?: boolean;
-  /** `Access-Control-Max-Age` in whole seconds (`0` is sent). Default: not sent. */
+  /**
+   * `Access-Control-Max-Age` in whole seconds, `0` to `86400` (`0` is sent; no browser caches a
+   * preflight longer than a day, Chromium no longer than 7200 s). Default: not sent.
+   */
   maxAge?: number;
   /** After setting preflight headers, pass the preflight on to the app's own `@Options()` handler. */
   preflightContinue?: boolean;
@@ -103,8 +113,8 @@ export interface CorsModuleOptions extends CorsOptions {
    */
   debug?: boolean;
   /**
-   * Milliseconds an async origin function may take; a slower one disallows the origin (fail
-   * closed) and is logged. Default `1000`.
+   * Milliseconds an async origin function may take, at most 2147483647 (Node runs longer timers
+   * after 1 ms); a slower one disallows the origin (fail closed) and is logged. Default `1000`.
    */
   originTimeout?: number;
   /**

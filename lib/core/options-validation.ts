@@ -20,6 +20,10 @@ export const CORS_OPTION_KEYS: readonly (keyof CorsOptions)[] = [
 export const MODULE_ONLY_OPTION_KEYS = ['rejectDisallowedOrigins', 'unknownRoutes', 'debug', 'originTimeout', 'originCache'] as const;
 
 const UNKNOWN_ROUTES_VALUES = ['defaults', 'deny', 'skip'];
+/** Longest delay `setTimeout` honours (2³¹−1 ms); Node runs longer ones after 1 ms. */
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
+/** Longest preflight cache any browser keeps (Firefox: 24 h; Chromium: 2 h). */
+const MAX_MAX_AGE = 86400;
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
 /** Splits a list option given as a comma-separated string or an array into trimmed items. */
@@ -85,26 +89,58 @@ function checkOrigin(origin: unknown): CorsProblemDetail[] {
   return problems;
 }
 
+function isStringList(value: unknown): value is string | string[] {
+  return typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'));
+}
+
 function checkList(
   name: string,
   value: unknown,
   checkItem: (item: string) => CorsProblemDetail | undefined,
 ): CorsProblemDetail[] {
   if (value === undefined) return [];
-  if (typeof value !== 'string' && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) {
+  if (!isStringList(value)) {
     return [{ message: `${name} ${describe(value)} is not a string or an array of strings`, fix: `write e.g. ${name}: ['X-Request-Id']` }];
   }
   return listOption(value).flatMap((item) => checkItem(item) ?? []);
 }
 
-function checkMethod(method: string): CorsProblemDetail | undefined {
-  if (!isToken(method)) {
-    return { message: `method ${JSON.stringify(method)} is not a valid method token`, fix: 'remove the spaces or symbols from it' };
+/** Methods Fetch upper-cases before sending (Fetch §2.2.1 "normalize"); browsers send others as written. */
+const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+
+/**
+ * Checks `methods`: each a method token that browsers can send, in upper case, or `'*'` alone
+ * for any method.
+ */
+function checkMethods(value: unknown): CorsProblemDetail[] {
+  if (value === undefined) return [];
+  if (!isStringList(value)) {
+    return [{ message: `methods ${describe(value)} is not a string or an array of strings`, fix: "write e.g. methods: ['GET', 'POST']" }];
   }
-  if (FORBIDDEN_METHODS.has(method.toUpperCase())) {
-    return { message: `method ${method} can never be sent by a browser`, fix: `remove ${method}` };
+  const methods = listOption(value);
+  if (methods.length === 0) {
+    return [{ message: 'methods is empty, so no cross-origin request could ever be allowed', fix: 'list the methods, or use @Cors(false) to disable CORS' }];
   }
-  return undefined;
+  const problems: CorsProblemDetail[] = [];
+  if (methods.includes('*') && methods.some((method) => method !== '*')) {
+    problems.push({ message: `methods ${describe(value)} lists '*' with other methods; '*' already allows every method`, fix: "write methods: '*', or list the methods without '*'" });
+  }
+  const usable = (method: string) => method !== '*' && isToken(method) && !FORBIDDEN_METHODS.has(method.toUpperCase());
+  const upperCased = [...new Set(methods.filter(usable).map((method) => method.toUpperCase()))];
+  for (const method of methods) {
+    if (method === '*') continue;
+    if (!isToken(method)) {
+      problems.push({ message: `method ${JSON.stringify(method)} is not a valid method token`, fix: 'remove the spaces or symbols from it' });
+    } else if (FORBIDDEN_METHODS.has(method.toUpperCase())) {
+      problems.push({ message: `method ${method} can never be sent by a browser`, fix: `remove ${method}` });
+    } else if (method !== method.toUpperCase()) {
+      const upper = method.toUpperCase();
+      // llhttp answers 400 to any method with a lower-case letter, before CORS could run.
+      const sent = NORMALIZED_METHODS.has(upper) ? `browsers send ${upper}` : `browsers send ${method} as written (Fetch upper-cases only ${[...NORMALIZED_METHODS].join(', ')})`;
+      problems.push({ message: `method ${method} has lower-case letters; ${sent} and Node refuses lower-case methods`, fix: `write ${JSON.stringify(upperCased)}` });
+    }
+  }
+  return problems;
 }
 
 function checkHeaderName(option: string): (name: string) => CorsProblemDetail | undefined {
@@ -139,12 +175,7 @@ export function checkOptionFields(options: object, place: string, moduleLevel: b
     });
   }
   details.push(...checkOrigin(record.origin));
-  details.push(...checkList('methods', record.methods, checkMethod));
-  const methods = record.methods;
-  const methodsAreStrings = typeof methods === 'string' || (Array.isArray(methods) && methods.every((item) => typeof item === 'string'));
-  if (methodsAreStrings && listOption(methods as string | string[]).length === 0) {
-    details.push({ message: 'methods is empty, so no cross-origin request could ever be allowed', fix: "list the methods, or use @Cors(false) to disable CORS" });
-  }
+  details.push(...checkMethods(record.methods));
   details.push(...checkList('allowedHeaders', record.allowedHeaders, checkHeaderName('allowedHeaders')));
   details.push(...checkList('exposedHeaders', record.exposedHeaders, checkHeaderName('exposedHeaders')));
   for (const key of ['credentials', 'preflightContinue', 'privateNetwork', 'rejectDisallowedOrigins', 'debug']) {
@@ -153,6 +184,11 @@ export function checkOptionFields(options: object, place: string, moduleLevel: b
   const { maxAge, optionsSuccessStatus, unknownRoutes, originTimeout, originCache } = record;
   if (originTimeout !== undefined && !(Number.isInteger(originTimeout) && (originTimeout as number) > 0)) {
     details.push({ message: `originTimeout ${describe(originTimeout)} is not a whole number of milliseconds > 0`, fix: 'write e.g. originTimeout: 1000' });
+  } else if (typeof originTimeout === 'number' && originTimeout > MAX_TIMER_DELAY) {
+    details.push({
+      message: `originTimeout ${originTimeout} is above ${MAX_TIMER_DELAY} ms, the longest timer Node supports; Node fires longer ones after 1 ms, so every origin function would time out`,
+      fix: `write at most originTimeout: ${MAX_TIMER_DELAY} (about 24.8 days), e.g. originTimeout: 1000`,
+    });
   }
   if (originCache !== undefined) {
     const { max, ttl } = (originCache ?? {}) as { max?: unknown; ttl?: unknown };
@@ -162,6 +198,11 @@ export function checkOptionFields(options: object, place: string, moduleLevel: b
   }
   if (maxAge !== undefined && !(Number.isInteger(maxAge) && (maxAge as number) >= 0)) {
     details.push({ message: `maxAge ${describe(maxAge)} is not a whole number of seconds >= 0`, fix: 'write e.g. maxAge: 600' });
+  } else if (typeof maxAge === 'number' && maxAge > MAX_MAX_AGE) {
+    details.push({
+      message: `maxAge ${describe(maxAge)} is above ${MAX_MAX_AGE}: no browser caches a preflight longer than ${MAX_MAX_AGE} s (Firefox; Chromium caps at 7200)`,
+      fix: 'write maxAge: 7200',
+    });
   }
   if (optionsSuccessStatus !== undefined && !(Number.isInteger(optionsSuccessStatus) && (optionsSuccessStatus as number) >= 200 && (optionsSuccessStatus as number) <= 299)) {
     details.push({ message: `optionsSuccessStatus ${describe(optionsSuccessStatus)} is not a 2xx status; browsers fail any other preflight status`, fix: 'write 204 (the default) or 200' });
