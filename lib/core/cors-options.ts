@@ -42,8 +42,9 @@ export type CorsOriginFunction = (
  */
 export interface CorsOriginCacheOptions {
   /**
-   * Most entries kept per origin function; the least recently used one makes way for a new one.
-   * Room for `max` entries is allocated up front (a few dozen bytes each).
+   * Most keys kept per policy that uses an origin function, at most 1,000,000; the least recently
+   * used one makes way for a new one. Room for `max` entries is allocated up front (a few dozen
+   * bytes each).
    */
   max: number;
   /** Milliseconds an answer (`true` or `false`) is kept. */
