@@ -396,6 +396,16 @@ describe('GuardedOriginFunction cache', () => {
     expect(guarded.cachedDecisions).toBe(100);
   });
 
+  it('allocates the cache on first use, so options that validation refuses cost nothing before the startup error', () => {
+    const fn = jest.fn<CorsOriginFunction>(() => true);
+    expect(() => new GuardedOriginFunction(fn, { timeout: 1000, cache: { max: 2 ** 40, ttl: 1000 } })).not.toThrow();
+    const failures: string[] = [];
+    const guarded = new GuardedOriginFunction(fn, { timeout: 1000, cache: { max: -1, ttl: 1000 }, onFailure: (reason) => failures.push(reason) });
+    expect(guarded.call(ORIGIN, request)).toBe(false);
+    expect(failures).toEqual([expect.stringMatching(/^originCache is invalid: /)]);
+    expect(fn).not.toHaveBeenCalled();
+  });
+
   it('evicts the least recently used decision', () => {
     const fn = jest.fn<CorsOriginFunction>(() => true);
     const guarded = new GuardedOriginFunction(fn, { timeout: 1000, cache: { max: 2, ttl: 60_000 }, now: clock.now });

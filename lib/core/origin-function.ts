@@ -72,7 +72,8 @@ class CallContext implements CorsOriginFunctionContext {
  * shared by every request waiting for its key.
  */
 export class GuardedOriginFunction {
-  private readonly cache: LRUCache<string, Outcome> | undefined;
+  /** Made on first use: compiling options that validation then refuses allocates nothing. */
+  private cache: LRUCache<string, Outcome> | undefined;
   private readonly inFlight = new Map<string, Promise<Outcome>>();
   private readonly failureTtl: number = 0;
   private readonly keyOf: ((origin: string, request: IncomingMessage) => string) | undefined;
@@ -84,16 +85,19 @@ export class GuardedOriginFunction {
   ) {
     const cache = settings.cache;
     if (cache) {
-      this.cache = new LRUCache<string, Outcome>({
-        max: cache.max,
-        ttl: cache.ttl,
-        // Read the clock on each lookup rather than caching it behind a timer per millisecond.
-        ttlResolution: 0,
-        ...(settings.now && { perf: { now: settings.now } }),
-      });
       this.failureTtl = cache.failureTtl ?? Math.min(cache.ttl, DEFAULT_MAX_FAILURE_TTL);
       this.keyOf = cache.key;
     }
+  }
+
+  private createCache(options: Readonly<CorsOriginCacheOptions>): LRUCache<string, Outcome> {
+    return (this.cache = new LRUCache<string, Outcome>({
+      max: options.max,
+      ttl: options.ttl,
+      // Read the clock on each lookup rather than caching it behind a timer per millisecond.
+      ttlResolution: 0,
+      ...(this.settings.now && { perf: { now: this.settings.now } }),
+    }));
   }
 
   /** Cached outcomes (answers and failures) held right now, bounded by the cache's `max`. */
@@ -108,8 +112,8 @@ export class GuardedOriginFunction {
 
   /** Whether `origin` is allowed for this request; never throws, never rejects. */
   call(origin: string, request: IncomingMessage): boolean | Promise<boolean> {
-    const cache = this.cache;
-    if (!cache) {
+    const options = this.settings.cache;
+    if (!options) {
       const outcome = this.run(origin, request);
       return typeof outcome === 'object' ? outcome.then(this.answer) : this.answer(outcome);
     }
@@ -122,6 +126,14 @@ export class GuardedOriginFunction {
         return this.fail(`cache key function threw: ${describeError(error)}`);
       }
       if (typeof key !== 'string') return this.fail(`cache key function returned ${typeof key}, not a string`);
+    }
+    let cache = this.cache;
+    if (!cache) {
+      try {
+        cache = this.createCache(options);
+      } catch (error) {
+        return this.fail(`originCache is invalid: ${describeError(error)}`);
+      }
     }
     const cached = cache.get(key);
     if (cached !== undefined) return this.answer(cached);
