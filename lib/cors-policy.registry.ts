@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
 import { CorsConfigurationError } from './cors-configuration.error.js';
 import { CorsDecisionLog } from './cors-decision.log.js';
@@ -20,7 +20,7 @@ import { readNestRoutes, type NestRoutes } from './nest-routes.reader.js';
  * {@link CorsConfigurationError} listing every problem.
  */
 @Injectable()
-export class CorsPolicyRegistry implements OnModuleInit {
+export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
   readonly log: CorsDecisionLog;
   private platform: CorsPlatform | undefined;
   private nest: NestRoutes = { handlers: [], routes: [] };
@@ -60,6 +60,11 @@ export class CorsPolicyRegistry implements OnModuleInit {
     this.nest = readNestRoutes({ discovery: this.discovery, scanner: this.scanner, reflector: this.reflector, moduleRef: this.moduleRef });
     await this.reconfigure(this.options ?? {});
     this.logRoutes();
+  }
+
+  /** Writes the counts of log windows still open and stops the log's timer. */
+  onModuleDestroy(): void {
+    this.log.close();
   }
 
   /**

@@ -8,7 +8,9 @@ export type {
   CorsModuleOptions,
   CorsOptions,
   CorsOrigin,
+  CorsOriginCacheOptions,
   CorsOriginFunction,
+  CorsOriginFunctionContext,
   CorsUnknownRoutes,
 } from './core/cors-options.js';
 export type { CorsProblem } from './core/cors-problem.js';

@@ -1,18 +1,68 @@
 import type { IncomingMessage } from 'node:http';
 
 /**
+ * The third argument of a {@link CorsOriginFunction}.
+ *
+ * @publicApi
+ */
+export interface CorsOriginFunctionContext {
+  /**
+   * Aborted when the call takes longer than `originTimeout` (the origin is then already
+   * disallowed): pass it on to `fetch()`, a database driver or anything else that accepts an
+   * `AbortSignal`, so the abandoned work stops too. Its `reason` is a `TimeoutError` `DOMException`.
+   */
+  readonly signal: AbortSignal;
+}
+
+/**
  * Decides at request time whether an origin may make cross-origin requests.
  *
  * Receives the request's `Origin` value (already checked to be a well-formed serialized origin,
- * never `null`) and Node's `IncomingMessage` on both adapters. Return (or resolve to) `true` to
- * allow. A function that throws or rejects disallows the origin.
+ * never `null`), Node's `IncomingMessage` on both adapters, and a
+ * {@link CorsOriginFunctionContext} whose `signal` aborts when the call times out (functions
+ * that take two parameters keep working). Return (or resolve to) `true` to allow. A function
+ * that throws, rejects, answers anything but a boolean or outlasts `originTimeout` disallows the
+ * origin.
  *
  * @publicApi
  */
 export type CorsOriginFunction = (
   origin: string,
   request: IncomingMessage,
+  context: CorsOriginFunctionContext,
 ) => boolean | Promise<boolean>;
+
+/**
+ * The module-wide cache of origin-function decisions (`originCache`), bounded so that
+ * attacker-chosen origins cannot grow memory. Setting it declares that every origin function's
+ * answer depends on the cache key alone (by default the origin): concurrent lookups of one key
+ * then share one call of the function, and its answer is reused until it expires.
+ *
+ * @publicApi
+ */
+export interface CorsOriginCacheOptions {
+  /**
+   * Most keys kept per policy that uses an origin function, at most 1,000,000; the least recently
+   * used one makes way for a new one. Room for `max` entries is allocated up front (a few dozen
+   * bytes each).
+   */
+  max: number;
+  /** Milliseconds an answer (`true` or `false`) is kept. */
+  ttl: number;
+  /**
+   * Milliseconds a failure (a throw, a rejection, a timeout, a non-boolean answer) is kept: until
+   * then the key stays disallowed without calling the function again, and each refused request
+   * is still reported. Default `min(ttl, 5000)`.
+   */
+  failureTtl?: number;
+  /**
+   * The cache key of a request, for functions whose answer depends on more than the origin (a
+   * tenant header, a host name): e.g. `` (origin, request) => `${origin} ${request.headers['x-tenant']}` ``.
+   * Keep it short and made of the values the answer depends on. A key function that throws (or
+   * returns a non-string) disallows the origin, and is reported. Default: the origin.
+   */
+  key?: (origin: string, request: IncomingMessage) => string;
+}
 
 /**
  * Which origins may make cross-origin requests.
@@ -114,15 +164,18 @@ export interface CorsModuleOptions extends CorsOptions {
   debug?: boolean;
   /**
    * Milliseconds an async origin function may take, at most 2147483647 (Node runs longer timers
-   * after 1 ms); a slower one disallows the origin (fail closed) and is logged. Default `1000`.
+   * after 1 ms); a slower one disallows the origin (fail closed), is logged, and sees its `signal`
+   * aborted. Default `1000`.
    */
   originTimeout?: number;
   /**
-   * Cache origin-function decisions by origin, bounded so attacker-chosen origins cannot grow
-   * memory: at most `max` entries, each kept `ttl` milliseconds. Only for functions whose answer
-   * depends on the origin alone. Default: no cache.
+   * Cache origin-function decisions, bounded so attacker-chosen origins cannot grow memory (see
+   * {@link CorsOriginCacheOptions}): concurrent lookups of one key share one call, answers are
+   * kept `ttl` ms and failures `failureTtl` ms. Only for functions whose answer depends on the
+   * cache key alone (the origin, unless `key` says otherwise). Default: no cache, the function
+   * is called on every request.
    */
-  originCache?: { max: number; ttl: number };
+  originCache?: CorsOriginCacheOptions;
 }
 
 /**

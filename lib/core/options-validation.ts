@@ -20,8 +20,6 @@ export const CORS_OPTION_KEYS: readonly (keyof CorsOptions)[] = [
 export const MODULE_ONLY_OPTION_KEYS = ['rejectDisallowedOrigins', 'unknownRoutes', 'debug', 'originTimeout', 'originCache'] as const;
 
 const UNKNOWN_ROUTES_VALUES = ['defaults', 'deny', 'skip'];
-/** Longest delay `setTimeout` honours (2³¹−1 ms); Node runs longer ones after 1 ms. */
-const MAX_TIMER_DELAY = 2 ** 31 - 1;
 /** Longest preflight cache any browser keeps (Firefox: 24 h; Chromium: 2 h). */
 const MAX_MAX_AGE = 86400;
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
@@ -156,6 +154,52 @@ function checkBoolean(name: string, value: unknown): CorsProblemDetail[] {
     : [{ message: `${name} ${describe(value)} is not a boolean`, fix: `write ${name}: true or ${name}: false` }];
 }
 
+/** Longest delay Node's timers accept (2³¹−1 ms, about 24.8 days); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Most `originCache.max`: lru-cache allocates room for `max` entries up front, per origin function. */
+const MAX_ORIGIN_CACHE_ENTRIES = 1_000_000;
+const ORIGIN_CACHE_KEYS = ['max', 'ttl', 'failureTtl', 'key'];
+
+function checkMilliseconds(name: string, value: unknown, example: string): CorsProblemDetail[] {
+  if (!(Number.isInteger(value) && (value as number) > 0)) {
+    return [{ message: `${name} ${describe(value)} is not a whole number of milliseconds > 0`, fix: `write e.g. ${example}` }];
+  }
+  if ((value as number) <= MAX_TIMER_MS) return [];
+  return [
+    {
+      message: `${name} ${value} is above ${MAX_TIMER_MS} ms, the longest timer Node supports; Node fires longer ones after 1 ms`,
+      fix: `write at most ${name}: ${MAX_TIMER_MS} (about 24.8 days), e.g. ${example}`,
+    },
+  ];
+}
+
+function checkOriginFunctionSettings(originTimeout: unknown, originCache: unknown): CorsProblemDetail[] {
+  const details = originTimeout === undefined ? [] : checkMilliseconds('originTimeout', originTimeout, 'originTimeout: 1000');
+  if (originCache === undefined) return details;
+  const example = 'originCache: { max: 1000, ttl: 60000 }';
+  if (typeof originCache !== 'object' || originCache === null || Array.isArray(originCache)) {
+    return [...details, { message: `originCache ${describe(originCache)} is not an object`, fix: `write e.g. ${example}` }];
+  }
+  const { max, ttl, failureTtl, key } = originCache as Record<string, unknown>;
+  for (const name of Object.keys(originCache)) {
+    if (ORIGIN_CACHE_KEYS.includes(name)) continue;
+    const suggestion = closestKey(name, ORIGIN_CACHE_KEYS);
+    details.push({ message: `unknown originCache option "${name}"`, fix: suggestion ? `did you mean "${suggestion}"?` : `remove it; known: ${ORIGIN_CACHE_KEYS.join(', ')}` });
+  }
+  if (!(Number.isInteger(max) && (max as number) > 0 && (max as number) <= MAX_ORIGIN_CACHE_ENTRIES)) {
+    details.push({
+      message: `originCache.max ${describe(max)} is not a whole number from 1 to ${MAX_ORIGIN_CACHE_ENTRIES} (room for max entries is allocated up front for each origin function)`,
+      fix: `write e.g. ${example}`,
+    });
+  }
+  details.push(...checkMilliseconds('originCache.ttl', ttl, example));
+  if (failureTtl !== undefined) details.push(...checkMilliseconds('originCache.failureTtl', failureTtl, 'failureTtl: 5000'));
+  if (key !== undefined && typeof key !== 'function') {
+    details.push({ message: `originCache.key ${describe(key)} is not a function`, fix: "write e.g. key: (origin, request) => `${origin} ${request.headers['x-tenant']}`" });
+  }
+  return details;
+}
+
 /**
  * Checks one level of options (module options, or one `@Cors()` argument) field by field: unknown
  * keys, value types and syntax. Combination rules are checked on the merged policy by
@@ -182,20 +226,7 @@ export function checkOptionFields(options: object, place: string, moduleLevel: b
     details.push(...checkBoolean(key, record[key]));
   }
   const { maxAge, optionsSuccessStatus, unknownRoutes, originTimeout, originCache } = record;
-  if (originTimeout !== undefined && !(Number.isInteger(originTimeout) && (originTimeout as number) > 0)) {
-    details.push({ message: `originTimeout ${describe(originTimeout)} is not a whole number of milliseconds > 0`, fix: 'write e.g. originTimeout: 1000' });
-  } else if (typeof originTimeout === 'number' && originTimeout > MAX_TIMER_DELAY) {
-    details.push({
-      message: `originTimeout ${originTimeout} is above ${MAX_TIMER_DELAY} ms, the longest timer Node supports; Node fires longer ones after 1 ms, so every origin function would time out`,
-      fix: `write at most originTimeout: ${MAX_TIMER_DELAY} (about 24.8 days), e.g. originTimeout: 1000`,
-    });
-  }
-  if (originCache !== undefined) {
-    const { max, ttl } = (originCache ?? {}) as { max?: unknown; ttl?: unknown };
-    if (!(Number.isInteger(max) && (max as number) > 0 && Number.isInteger(ttl) && (ttl as number) > 0)) {
-      details.push({ message: `originCache ${describe(originCache)} needs a whole number max > 0 and ttl > 0 (milliseconds)`, fix: 'write e.g. originCache: { max: 1000, ttl: 60000 }' });
-    }
-  }
+  details.push(...checkOriginFunctionSettings(originTimeout, originCache));
   if (maxAge !== undefined && !(Number.isInteger(maxAge) && (maxAge as number) >= 0)) {
     details.push({ message: `maxAge ${describe(maxAge)} is not a whole number of seconds >= 0`, fix: 'write e.g. maxAge: 600' });
   } else if (typeof maxAge === 'number' && maxAge > MAX_MAX_AGE) {
