@@ -4,12 +4,14 @@ import {
   decideActual,
   decidePreflight,
   PREFLIGHT_VARY,
+  preflightHeaderLines,
   writeActualHeaders,
   writePreflightHeaders,
   type ActualDecision,
   type PreflightDecision,
 } from './core/cors-decision.js';
 import { parseOrigin } from './core/origin.js';
+import { appendVary } from './core/vary.js';
 import type { CorsRoute } from './core/policy-compiler.js';
 import { isSameOrigin } from './core/same-origin.js';
 import { shown } from './cors-decision.log.js';
@@ -96,13 +98,17 @@ export class CorsMiddleware {
       if (!decision.allowed) return this.refuse(exchange, snapshot, PREFLIGHT_VARY, decision, describe);
       const log = this.registry.log;
       if (log.enabled) log.allowed(`${origin}\n${decision.route.name}\npreflight`, `Allowed ${describe()} (policy ${decision.route.name})`);
-      varyOnWriteHead(response, decision.vary);
-      writePreflightHeaders(decision, response);
-      if (decision.continueToHandler) return exchange.next();
+      if (decision.continueToHandler) {
+        varyOnWriteHead(response, decision.vary);
+        writePreflightHeaders(decision, response);
+        return exchange.next();
+      }
       exchange.takeOver();
-      response.statusCode = decision.status;
+      const lines = preflightHeaderLines(decision);
+      lines.push('Vary', appendVary(response.getHeader('Vary'), decision.vary));
       // RFC 9110 §8.6: no Content-Length on a 204; a 200 says its body is empty.
-      if (decision.status !== 204) response.setHeader('Content-Length', '0');
+      if (decision.status !== 204) lines.push('Content-Length', '0');
+      response.writeHead(decision.status, lines);
       response.end();
     };
     const decision = decidePreflight(routes, {

@@ -4,7 +4,7 @@ import type { HostileMeasurement } from '../phases/hostile.js';
 import type { MicroMeasurement } from '../phases/micro.js';
 import type { StartupMeasurement } from '../phases/startup.js';
 import type { ThroughputMeasurement } from '../phases/throughput.js';
-import type { MicroRequestName } from '../process/messages.js';
+import type { BreakdownPart, MicroRequestName } from '../process/messages.js';
 import type { BenchSettings } from '../settings.js';
 import { ratiosByRound, spreadOf, type Spread } from './stats.js';
 
@@ -115,6 +115,18 @@ export function markdownReport(results: BenchResults): string {
     '|---|---|---|---|---|---|---|---|',
     ...results.hostile.flatMap(hostileLines),
     '',
+    '## Per-request cost breakdown',
+    '',
+    'Microseconds per request, median (min–max) over the rounds. Mount, guard and interceptor come from the throughput ' +
+      'rounds: the time per request (1 s ÷ requests per second, one server process at saturation) of `mount-only`, ' +
+      '`shape-guard` and `shape` against `none` and each other, so they carry the load generator\'s noise. The other parts ' +
+      'are timed in process on the `nest-cors` app of each adapter (its real router and policies), over ' +
+      `${settings.microRequestsPerRound.toLocaleString('en-US')} calls per round.`,
+    '',
+    '| Part | Express (µs) | Fastify (µs) |',
+    '|---|---|---|',
+    ...breakdownLines(results),
+    '',
     '## Micro-benchmark: allocations',
     '',
     'Heap bytes per request: median of batches of 1,000 requests with no GC in between, each including the response stub ' +
@@ -191,6 +203,45 @@ function ratioRows(results: BenchResults): RatioRow[] {
     );
   }
   return rows;
+}
+
+/** Parts of the request path measured by throughput differences: [part, variant, baseline variant]. */
+const THROUGHPUT_PARTS: readonly [string, VariantName, VariantName][] = [
+  ['mount (a do-nothing handler where nest-cors mounts its own)', 'mount-only', 'none'],
+  ['global guard (a do-nothing one)', 'shape-guard', 'none'],
+  ['global interceptor (a do-nothing one)', 'shape', 'shape-guard'],
+  ['all of nest-cors, allowed GET (for reference)', 'nest-cors', 'none'],
+];
+
+const IN_PROCESS_PARTS: readonly BreakdownPart[] = [
+  'lookup GET',
+  'lookup preflight',
+  'decision GET',
+  'decision preflight',
+  'header write GET',
+  'header write preflight',
+  'Vary hook',
+];
+
+function breakdownLines(results: BenchResults): string[] {
+  const cell = (values: readonly number[]) => (values.length === 0 ? '—' : formatSpread(spreadOf(values)));
+  const byAdapter = (adapter: string) => results.throughput.find((measurement) => measurement.adapter === adapter);
+  const throughputLines = THROUGHPUT_PARTS.map(([part, variant, baseline]) => {
+    const cells = ['express', 'fastify'].map((adapter) => {
+      const figures = byAdapter(adapter)?.requestsPerSecond;
+      const with_ = figures?.[variant]?.['allowed GET'] ?? [];
+      const without = figures?.[baseline]?.['allowed GET'] ?? [];
+      return cell(with_.map((rps, round) => 1e6 / rps - 1e6 / without[round]));
+    });
+    return `| ${part} | ${cells.join(' | ')} |`;
+  });
+  const inProcessLines = IN_PROCESS_PARTS.map((part) => {
+    const cells = ['express', 'fastify'].map((adapter) =>
+      cell(results.micro.breakdown.filter((round) => round.adapter === adapter).map((round) => round.nanoseconds[part] / 1000)),
+    );
+    return `| ${part} | ${cells.join(' | ')} |`;
+  });
+  return [...throughputLines, ...inProcessLines];
 }
 
 function ratioLine(row: RatioRow): string {

@@ -427,14 +427,21 @@ function decideUnion(candidates: readonly CorsRoute[], method: string, origin: s
   };
 }
 
-/** Writes the `Access-Control-*` headers of an approved preflight (`Vary` is written at send time). */
+/** The `Access-Control-*` header lines of an approved preflight, flat (`[name, value, …]`), for one `writeHead`. */
+export function preflightHeaderLines(approval: PreflightApproval): string[] {
+  const lines = ['Access-Control-Allow-Origin', approval.allowOrigin];
+  if (approval.credentials) lines.push('Access-Control-Allow-Credentials', 'true');
+  lines.push('Access-Control-Allow-Methods', approval.allowMethods);
+  if (approval.allowHeaders !== undefined) lines.push('Access-Control-Allow-Headers', approval.allowHeaders);
+  if (approval.maxAge !== undefined) lines.push('Access-Control-Max-Age', `${approval.maxAge}`);
+  if (approval.allowPrivateNetwork) lines.push('Access-Control-Allow-Private-Network', 'true');
+  return lines;
+}
+
+/** Writes the `Access-Control-*` headers of an approved preflight that continues to the app (`Vary` is written at send time). */
 export function writePreflightHeaders(approval: PreflightApproval, response: HeaderSink): void {
-  response.setHeader('Access-Control-Allow-Origin', approval.allowOrigin);
-  if (approval.credentials) response.setHeader('Access-Control-Allow-Credentials', 'true');
-  response.setHeader('Access-Control-Allow-Methods', approval.allowMethods);
-  if (approval.allowHeaders !== undefined) response.setHeader('Access-Control-Allow-Headers', approval.allowHeaders);
-  if (approval.maxAge !== undefined) response.setHeader('Access-Control-Max-Age', `${approval.maxAge}`);
-  if (approval.allowPrivateNetwork) response.setHeader('Access-Control-Allow-Private-Network', 'true');
+  const lines = preflightHeaderLines(approval);
+  for (let i = 0; i < lines.length; i += 2) response.setHeader(lines[i], lines[i + 1]);
 }
 
 /** Writes the `Access-Control-*` headers of an approved actual request (`Vary` is written at send time). */
