@@ -189,6 +189,19 @@ function problem(message: string, fix: string): CorsProblemDetail {
 }
 
 /** `new URL(origin).origin`, or `undefined` when browsers could not parse it. */
+/**
+ * Whether the URL Standard's host parser leaves a host that {@link parseOrigin} accepted as it is,
+ * without running it: lower-case ASCII labels are serialized as written unless a label is punycode
+ * (`xn--`, validated and maybe rewritten) or the last label is a number (IPv4, rewritten in
+ * dotted-decimal form). Bracketed IPv6 addresses are left to the parser.
+ */
+function isSerializedAsWritten(host: string): boolean {
+  if (host.startsWith('[') || host.startsWith('xn--') || host.includes('.xn--')) return false;
+  const name = host.endsWith('.') ? host.slice(0, -1) : host;
+  const last = name.slice(name.lastIndexOf('.') + 1);
+  return !/^(?:\d+|0x[\da-f]*)$/.test(last);
+}
+
 function serializeOrigin(origin: string): string | undefined {
   try {
     return new URL(origin).origin;
@@ -255,8 +268,21 @@ function isAccepted(pattern: string): boolean {
  * without it throws. IP addresses never take `*.`.
  */
 export function parseOriginPattern(pattern: string): OriginPattern | CorsProblemDetail {
-  return classify(pattern, true);
+  let result = parsedPatterns.get(pattern);
+  if (result === undefined) {
+    result = classify(pattern, true);
+    if (parsedPatterns.size >= MAX_PARSED_PATTERNS) parsedPatterns.clear();
+    parsedPatterns.set(pattern, result);
+  }
+  return result;
 }
+
+/**
+ * Patterns already classified: startup validates each allowed origin and then compiles it, and a
+ * run-time update recompiles the same list; the answer depends on the string alone.
+ */
+const parsedPatterns = new Map<string, OriginPattern | CorsProblemDetail>();
+const MAX_PARSED_PATTERNS = 100_000;
 
 /** {@link parseOriginPattern}, with fixes computed only when `explain` (so checking one is cheap). */
 function classify(pattern: string, explain: boolean): OriginPattern | CorsProblemDetail {
@@ -267,7 +293,7 @@ function classify(pattern: string, explain: boolean): OriginPattern | CorsProble
     wellFormed &&
     wellFormed.scheme !== 'file' &&
     (wellFormed.port === '' || wellFormed.port !== defaultPort(wellFormed.scheme)) &&
-    (!SPECIAL_SCHEMES.has(wellFormed.scheme) || serializeOrigin(pattern) === pattern)
+    (!SPECIAL_SCHEMES.has(wellFormed.scheme) || isSerializedAsWritten(wellFormed.host) || serializeOrigin(pattern) === pattern)
   ) {
     return { kind: 'exact', origin: pattern };
   }
