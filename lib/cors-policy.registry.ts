@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
 import { CorsConfigurationError } from './cors-configuration.error.js';
 import { CorsDecisionLog } from './cors-decision.log.js';
+import { CorsMetrics } from './cors.metrics.js';
 import { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
 import type { CorsModuleOptions } from './core/cors-options.js';
 import type { CorsPolicy } from './core/cors-policy.js';
@@ -22,6 +23,8 @@ import { readNestRoutes, type NestRoutes } from './nest-routes.reader.js';
 @Injectable()
 export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
   readonly log: CorsDecisionLog;
+  /** Decision counters (OpenTelemetry, when the app has it). */
+  metrics: CorsMetrics | undefined;
   private platform: CorsPlatform | undefined;
   private nest: NestRoutes = { handlers: [], routes: [] };
   private snapshot: CorsSnapshot | undefined;
@@ -57,6 +60,7 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     if (!this.platform) return;
     await this.platform.ready();
+    this.metrics = await CorsMetrics.create();
     this.nest = readNestRoutes({ discovery: this.discovery, scanner: this.scanner, reflector: this.reflector, moduleRef: this.moduleRef });
     await this.reconfigure(this.options ?? {});
     this.logRoutes();

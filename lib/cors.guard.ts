@@ -39,6 +39,7 @@ export class CorsGuard implements CanActivate {
   }
 
   private enforce(decision: ActualDecision, state: CorsRequestState, request: IncomingMessage): boolean {
+    this.registry.metrics?.record('actual', decision.route, decision.allowed ? undefined : decision.code);
     if (decision.allowed || !state.snapshot.settings.rejectDisallowedOrigins) return true;
     const policy = decision.route?.name ?? 'none';
     if (this.registry.log.enabled) this.registry.log.rejected(
