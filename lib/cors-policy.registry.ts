@@ -8,6 +8,7 @@ import type { CorsModuleOptions } from './core/cors-options.js';
 import type { CorsPolicy } from './core/cors-policy.js';
 import { normalizeCorsArgument } from './core/options-merge.js';
 import { loadPublicSuffixList, needsPublicSuffixList } from './core/origin-pattern.js';
+import { pathOverlaps, type ServedRoute } from './core/path-overlaps.js';
 import { compilePolicies, type CompiledPolicies, type CorsRoute, type HandlerLevels } from './core/policy-compiler.js';
 import type { CorsPlatform, HttpAdapterLike } from './cors-platform.js';
 import { createCorsPlatform } from './cors-platform.factory.js';
@@ -80,7 +81,10 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
     if (needsPublicSuffixList(originsOf(options, levels))) await loadPublicSuffixList();
     const compiled = compilePolicies(options, levels, (place, reason) => this.log.originFunctionFailed(place, reason));
     if ('problems' in compiled) throw new CorsConfigurationError(compiled.problems);
-    this.snapshot = this.build(options, compiled);
+    const snapshot = this.build(options, compiled);
+    const overlaps = pathOverlaps(compiled.paths, snapshot.matcher, this.servedRoutes(), (route) => route.name);
+    if (overlaps.length > 0) throw new CorsConfigurationError(overlaps);
+    this.snapshot = snapshot;
   }
 
   private build(options: CorsModuleOptions, compiled: CompiledPolicies): CorsSnapshot {
@@ -91,6 +95,10 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
       routes.set(handler, compiled.routes[index]);
     });
     return new CorsSnapshot(this.platform!.matcher(this.nest, compiled.routes), compiled, routesByHandler, options);
+  }
+
+  private servedRoutes(): ServedRoute[] {
+    return this.nest.routes.map((route) => ({ path: route.path, name: this.nest.handlers[route.handler].name }));
   }
 
   private levels(): HandlerLevels[] {

@@ -11,6 +11,7 @@ export type {
   CorsOriginCacheOptions,
   CorsOriginFunction,
   CorsOriginFunctionContext,
+  CorsPathOptions,
   CorsUnknownRoutes,
 } from './core/cors-options.js';
 export type { CorsProblem } from './core/cors-problem.js';

@@ -158,6 +158,14 @@ export interface CorsModuleOptions extends CorsOptions {
   /** What paths unknown to Nest's router get. Default `'defaults'`. */
   unknownRoutes?: CorsUnknownRoutes;
   /**
+   * Policies by path pattern for requests no Nest handler serves: a GraphQL driver's endpoint, raw
+   * adapter routes, static files. Each entry takes the options of `@Cors()` plus `path`, a
+   * path-to-regexp 8 pattern (`/graphql`, `/assets/*file`) matched against the request path; the
+   * first matching entry applies, merged over the module options. A pattern that overlaps a path
+   * a Nest handler serves is a startup error.
+   */
+  paths?: readonly CorsPathOptions[];
+  /**
    * Log every CORS decision (and every route's effective policy at startup) at `debug` level
    * through Nest's `Logger`, context `CorsModule`. Default `false`.
    */
@@ -176,6 +184,16 @@ export interface CorsModuleOptions extends CorsOptions {
    * is called on every request.
    */
   originCache?: CorsOriginCacheOptions;
+}
+
+/**
+ * A policy for requests to a path no Nest handler serves (module option `paths`).
+ *
+ * @publicApi
+ */
+export interface CorsPathOptions extends CorsOptions {
+  /** A path-to-regexp 8 pattern (`/graphql`, `/assets/*file`), matched case-insensitively, trailing slash optional. */
+  path: string;
 }
 
 /**

@@ -17,7 +17,7 @@ export const CORS_OPTION_KEYS: readonly (keyof CorsOptions)[] = [
 ];
 
 /** Keys accepted only by `CorsModule.forRoot()`. */
-export const MODULE_ONLY_OPTION_KEYS = ['rejectDisallowedOrigins', 'unknownRoutes', 'debug', 'originTimeout', 'originCache'] as const;
+export const MODULE_ONLY_OPTION_KEYS = ['rejectDisallowedOrigins', 'unknownRoutes', 'paths', 'debug', 'originTimeout', 'originCache'] as const;
 
 const UNKNOWN_ROUTES_VALUES = ['defaults', 'deny', 'skip'];
 /** Longest preflight cache any browser keeps (Firefox: 24 h; Chromium: 2 h). */
@@ -225,7 +225,10 @@ export function checkOptionFields(options: object, place: string, moduleLevel: b
   for (const key of ['credentials', 'preflightContinue', 'privateNetwork', 'rejectDisallowedOrigins', 'debug']) {
     details.push(...checkBoolean(key, record[key]));
   }
-  const { maxAge, optionsSuccessStatus, unknownRoutes, originTimeout, originCache } = record;
+  const { maxAge, optionsSuccessStatus, unknownRoutes, originTimeout, originCache, paths } = record;
+  if (paths !== undefined && !Array.isArray(paths)) {
+    details.push({ message: `paths ${describe(paths)} is not an array`, fix: "write e.g. paths: [{ path: '/graphql', origin: ['https://app.example.com'] }]" });
+  }
   details.push(...checkOriginFunctionSettings(originTimeout, originCache));
   if (maxAge !== undefined && !(Number.isInteger(maxAge) && (maxAge as number) >= 0)) {
     details.push({ message: `maxAge ${describe(maxAge)} is not a whole number of seconds >= 0`, fix: 'write e.g. maxAge: 600' });
