@@ -55,7 +55,10 @@ export class ExpressPlatform implements CorsPlatform {
     const router = this.router();
     const stack = router?.stack ?? [];
     this.stackSize = stack.length;
-    const joined = new NestRouteJoin(nest);
+    const joined = new NestRouteJoin(
+      nest,
+      stack.map((layer) => layer.route?.stack[0]?.handle?.name),
+    );
     const routes: OrderedRoute<T>[] = [];
     for (const layer of stack) {
       const route = layer.route;

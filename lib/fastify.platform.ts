@@ -114,7 +114,10 @@ export class FastifyPlatform implements CorsPlatform {
     if (!this.findMyWay) throw new Error('FastifyPlatform.ready() must resolve before matchers are built');
     this.builtFrom = this.registered.length;
     const router = this.findMyWay(this.routerOptions());
-    const join = new NestRouteJoin(nest);
+    const join = new NestRouteJoin(
+      nest,
+      this.registered.map((route) => route.name),
+    );
     const stores = new Map<string, RouteStore<T>>();
     const methods = new Set<string>();
     let hostConstrained = false;

@@ -81,7 +81,8 @@ export function readNestRoutes(sources: NestRouteSources): NestRoutes {
   const versioning = config?.getVersioning() as VersioningOptions | undefined;
   const globalPrefix = addLeadingSlash(config?.getGlobalPrefix() ?? '');
   const pathFactory = config ? new RoutePathFactory(config) : undefined;
-  const normalize = container.getHttpAdapterRef()?.normalizePath ? (path: string) => LegacyRouteConverter.tryConvert(path, { logs: false }) : (path: string) => path;
+  const adapter = container.getHttpAdapterRef();
+  const normalize = (path: string) => (adapter?.normalizePath ? quietly(() => adapter.normalizePath!(path)) : path);
   const handlers: NestHandler[] = [];
   const routes: NestRoute[] = [];
 
@@ -125,6 +126,20 @@ export function readNestRoutes(sources: NestRouteSources): NestRoutes {
   return { handlers, routes };
 }
 
+/**
+ * Runs `convert` with the warnings of Nest's legacy-path converter off: Nest logged them already
+ * when it registered the same paths.
+ */
+function quietly<T>(convert: () => T): T {
+  const printWarning = LegacyRouteConverter.printWarning;
+  LegacyRouteConverter.printWarning = () => undefined;
+  try {
+    return convert();
+  } finally {
+    LegacyRouteConverter.printWarning = printWarning;
+  }
+}
+
 function modulePathOf(wrapper: InstanceWrapper, applicationId: string | undefined): string | undefined {
   const moduleClass = (wrapper.host as { metatype?: Function } | undefined)?.metatype;
   if (!moduleClass) return undefined;
@@ -132,21 +147,29 @@ function modulePathOf(wrapper: InstanceWrapper, applicationId: string | undefine
 }
 
 /**
- * Pairs the routes registered with the HTTP adapter with the routes Nest computed. Nest names the
- * callback it registers `Controller.method`; that name and the method, in registration order,
- * identify the route, and the path settles a tie between two controllers of the same name.
+ * Pairs the routes registered with the HTTP adapter with the routes Nest computed, by method and
+ * path in registration order. Nest 12 names each callback it registers `Controller.method`: where
+ * the registered names are such names, a route must also carry its handler's name (so a raw route
+ * at the same path is never taken for a Nest one); Nest 11's callbacks have no such names.
  */
 export class NestRouteJoin {
-  private readonly byName = new Map<string, NestRoute[]>();
+  private readonly byKey = new Map<string, NestRoute[]>();
   private readonly used = new Set<NestRoute>();
+  private readonly named: boolean;
 
-  constructor(nest: NestRoutes) {
+  /** @param registeredNames the names of every callback registered with the adapter */
+  constructor(
+    private readonly nest: NestRoutes,
+    registeredNames: Iterable<string | undefined>,
+  ) {
     for (const route of nest.routes) {
-      const name = nest.handlers[route.handler].name;
-      const queue = this.byName.get(name);
+      const key = `${route.method} ${route.path}`;
+      const queue = this.byKey.get(key);
       if (queue) queue.push(route);
-      else this.byName.set(name, [route]);
+      else this.byKey.set(key, [route]);
     }
+    const handlerNames = new Set(nest.handlers.map((handler) => handler.name));
+    this.named = [...registeredNames].some((name) => name !== undefined && handlerNames.has(name));
   }
 
   /**
@@ -156,16 +179,19 @@ export class NestRouteJoin {
    * @param method the registered method, `ALL` for every method
    */
   take(name: string | undefined, method: string | undefined, path: string): NestRoute | undefined {
-    const queue = name === undefined || method === undefined ? undefined : this.byName.get(name);
-    if (!queue) return undefined;
-    const free = queue.filter((route) => route.method === method && !this.used.has(route));
-    const route = free.find((candidate) => candidate.path === path) ?? free[0];
+    const route = this.candidates(name, method, path).find((candidate) => !this.used.has(candidate));
     if (route) this.used.add(route);
     return route;
   }
 
   /** The Nest route registered as `method` at `path`, used or not (the GET behind Fastify's own HEAD). */
   find(name: string | undefined, method: string, path: string): NestRoute | undefined {
-    return name === undefined ? undefined : this.byName.get(name)?.find((route) => route.method === method && route.path === path);
+    return this.candidates(name, method, path)[0];
+  }
+
+  private candidates(name: string | undefined, method: string | undefined, path: string): NestRoute[] {
+    const queue = method === undefined ? undefined : this.byKey.get(`${method} ${path}`);
+    if (!queue) return [];
+    return this.named ? queue.filter((route) => this.nest.handlers[route.handler].name === name) : queue;
   }
 }
