@@ -19,7 +19,7 @@ export interface CorsPolicyDescription {
  * Inspect and change the CORS policies at run time: ask what applies to a request, and swap the
  * module options (say, a multi-tenant allow-list) without a restart. A swap compiles and validates
  * everything first and then replaces it in one step: a request sees the old or the new policies,
- * never a mix.
+ * never a mix. With the `changeFeed` module option, changes reach every instance of the app.
  *
  * @publicApi
  */

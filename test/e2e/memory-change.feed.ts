@@ -28,6 +28,7 @@ export class MemoryChangeFeed implements CorsChangeFeed {
     for (const listener of [...this.listeners]) listener(message as string);
   }
 
+  /** Listeners subscribed and not unsubscribed. */
   get subscribers(): number {
     return this.listeners.size;
   }
