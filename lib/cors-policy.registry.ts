@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
+import { CorsChangeSync } from './cors-change.sync.js';
 import { CorsConfigurationError } from './cors-configuration.error.js';
 import { CorsDecisionLog } from './cors-decision.log.js';
 import { CorsMetrics } from './cors.metrics.js';
@@ -18,7 +19,8 @@ import { readNestRoutes, type NestRoutes } from './nest-routes.reader.js';
 /**
  * The lifecycle of the policies: at bootstrap it reads Nest's routes, compiles every handler's
  * effective policy and asks the adapter's platform for a router over the registered routes; at
- * run time it swaps in recompiled policies. Invalid options fail `app.init()` with one
+ * run time it swaps in recompiled policies, one change at a time, following the `changeFeed`
+ * from bootstrap to module destroy. Invalid options fail `app.init()` with one
  * {@link CorsConfigurationError} listing every problem.
  */
 @Injectable()
@@ -26,6 +28,8 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
   readonly log: CorsDecisionLog;
   /** Decision counters (OpenTelemetry, when the app has it). */
   metrics: CorsMetrics | undefined;
+  /** Run-time changes of the module options, shared with the other instances through `changeFeed`. */
+  readonly changes: CorsChangeSync;
   private platform: CorsPlatform | undefined;
   private nest: NestRoutes = { handlers: [], routes: [] };
   private snapshot: CorsSnapshot | undefined;
@@ -38,6 +42,7 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
     private readonly moduleRef: ModuleRef,
   ) {
     this.log = new CorsDecisionLog(options?.debug === true);
+    this.changes = new CorsChangeSync((change, beforeSwap) => this.reconfigure(this.merge(change), beforeSwap), options?.changeFeed);
   }
 
   /**
@@ -65,18 +70,24 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
     this.nest = readNestRoutes({ discovery: this.discovery, scanner: this.scanner, reflector: this.reflector, moduleRef: this.moduleRef });
     await this.reconfigure(this.options ?? {});
     this.logRoutes();
+    await this.changes.start();
   }
 
-  /** Writes the counts of log windows still open and stops the log's timer. */
-  onModuleDestroy(): void {
+  /**
+   * Stops following the change feed, writes the counts of log windows still open and stops the
+   * log's timer.
+   */
+  async onModuleDestroy(): Promise<void> {
+    await this.changes.stop();
     this.log.close();
   }
 
   /**
-   * Compiles new module options against the discovered handlers and swaps them in at once.
-   * Throws {@link CorsConfigurationError}, changing nothing, when they are invalid.
+   * Compiles new module options against the discovered handlers and swaps them in at once, after
+   * `beforeSwap` (which swaps nothing in when it rejects). Throws {@link CorsConfigurationError},
+   * changing nothing, when they are invalid.
    */
-  async reconfigure(options: CorsModuleOptions): Promise<void> {
+  async reconfigure(options: CorsModuleOptions, beforeSwap?: () => Promise<void>): Promise<void> {
     const levels = this.levels();
     if (needsPublicSuffixList(originsOf(options, levels))) await loadPublicSuffixList();
     const compiled = compilePolicies(options, levels, (place, reason) => this.log.originFunctionFailed(place, reason));
@@ -84,7 +95,18 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
     const snapshot = this.build(options, compiled);
     const overlaps = pathOverlaps(compiled.paths, snapshot.matcher, this.servedRoutes(), (route) => route.name);
     if (overlaps.length > 0) throw new CorsConfigurationError(overlaps);
+    await beforeSwap?.();
     this.snapshot = snapshot;
+  }
+
+  /** The options in force with `change` over them; `changeFeed` is set at startup only. */
+  private merge(change: Partial<CorsModuleOptions>): CorsModuleOptions {
+    if ('changeFeed' in change && change.changeFeed !== this.options?.changeFeed) {
+      throw new CorsConfigurationError([
+        { place: 'CorsService.update', message: 'changeFeed cannot be changed at run time', fix: 'set it in CorsModule.forRoot() or forRootAsync()' },
+      ]);
+    }
+    return { ...this.snapshot!.options, ...change };
   }
 
   private build(options: CorsModuleOptions, compiled: CompiledPolicies): CorsSnapshot {

@@ -19,7 +19,7 @@ export interface CorsPolicyDescription {
  * Inspect and change the CORS policies at run time: ask what applies to a request, and swap the
  * module options (say, a multi-tenant allow-list) without a restart. A swap compiles and validates
  * everything first and then replaces it in one step: a request sees the old or the new policies,
- * never a mix.
+ * never a mix. With the `changeFeed` module option, changes reach every instance of the app.
  *
  * @publicApi
  */
@@ -35,12 +35,21 @@ export class CorsService {
   /**
    * Replaces the given module options, keeping the others. Handlers' `@Cors()` levels are merged
    * over the new options as at startup. Resolves once the new policies are in force (a first
-   * `*.` pattern loads the Public Suffix List first).
+   * `*.` pattern loads the Public Suffix List first). Changes apply one after the other, each over
+   * the options the previous one left.
    *
-   * @throws CorsConfigurationError (a rejection) when the result is invalid; the policies in force stay.
+   * With a `changeFeed`, the change is then published to the other instances, which apply it
+   * with the same validation. It is applied and published, or neither: an invalid change, one
+   * that holds a function (which cannot travel), or one the feed fails to send is rejected and
+   * the policies in force stay.
+   *
+   * @throws CorsConfigurationError (a rejection) when the result is invalid or holds a function
+   *   to publish; the policies in force stay.
    */
   update(options: Partial<CorsModuleOptions>): Promise<void> {
-    return this.registry.reconfigure({ ...this.snapshot().options, ...options });
+    // An unchanged changeFeed (`update({ ...cors.options, maxAge: 60 })`) is no change.
+    const { changeFeed, ...change } = options;
+    return this.registry.changes.update(changeFeed === this.snapshot().options.changeFeed ? change : options);
   }
 
   /** Replaces the module-wide allowed origins; see {@link update}. */

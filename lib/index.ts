@@ -15,3 +15,4 @@ export type {
   CorsUnknownRoutes,
 } from './core/cors-options.js';
 export type { CorsProblem } from './core/cors-problem.js';
+export type { CorsChangeFeed, CorsChangeListener, CorsChangeUnsubscribe } from './core/cors-change.feed.js';

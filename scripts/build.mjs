@@ -23,8 +23,9 @@
  * debugging: tsc embeds the TypeScript text (--inlineSources) and swc chains the map through the
  * CommonJS transform, so both builds map to lib/*.ts without lib/ being present.
  *
- * Options: --source-maps (see above); --no-verify skips the final load check (require dist/cjs,
- * import dist/esm, compare the exported names).
+ * Options: --source-maps (see above); --no-verify skips the final load check (for every entry point
+ * of package.json `exports`: require its CommonJS file, import its ESM file, compare the exported
+ * names; and the main entry loads no other entry point and no optional peer dependency).
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -155,25 +156,45 @@ step('swc ESM -> CommonJS dist/cjs', () => {
   writeFileSync(join(cjsDir, 'package.json'), `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
 });
 
-// 4. Load check: both entry points load in this Node and expose the same names.
+// 4. Load check: every entry point of the exports map loads in this Node, both builds exposing the
+// same names, and the main entry loads no other entry point (nest-cors/redis) and no optional peer
+// dependency (redis), which apps without them do not have.
 if (verify) {
-  step('verify: require(dist/cjs) and import(dist/esm) export the same names', () => {
+  step('verify: require() and import() of every entry point export the same names', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const entries = Object.entries(pkg.exports)
+      .filter(([, target]) => typeof target === 'object')
+      .map(([subpath, target]) => ({ subpath, cjs: join(root, target.require.default), esm: join(root, target.import.default), types: [target.require.types, target.import.types].map((file) => join(root, file)) }));
+    const missingTypes = entries.flatMap((entry) => entry.types).filter((file) => !existsSync(file));
+    if (missingTypes.length) fail(`exports names declaration files that were not built: ${missingTypes.map((f) => relative(root, f)).join(', ')}`);
+    const optionalPeers = Object.keys(pkg.peerDependenciesMeta ?? {}).filter((name) => pkg.peerDependenciesMeta[name].optional);
     const probe = `
       const { createRequire } = await import('node:module');
       const { pathToFileURL } = await import('node:url');
       const req = createRequire(${JSON.stringify(join(root, 'package.json'))});
-      const cjs = req(${JSON.stringify(join(cjsDir, 'index.js'))});
-      const esm = await import(pathToFileURL(${JSON.stringify(join(esmDir, 'index.js'))}).href);
-      const a = Object.keys(cjs).filter((k) => k !== '__esModule').sort();
-      const b = Object.keys(esm).filter((k) => k !== 'default').sort();
-      if (a.join() !== b.join()) { console.error('cjs exports:', a, '\\nesm exports:', b); process.exit(1); }
-      console.log('[build]   exports: ' + b.join(', '));
+      const entries = ${JSON.stringify(entries)};
+      for (const entry of entries) {
+        const cjs = req(entry.cjs);
+        if (entry.subpath === '.') {
+          const loaded = Object.keys(req.cache);
+          const extra = [
+            ...entries.filter((other) => other !== entry && loaded.includes(other.cjs)).map((other) => other.subpath),
+            ...${JSON.stringify(optionalPeers)}.filter((name) => loaded.some((file) => file.includes('/node_modules/' + name + '/'))),
+          ];
+          if (extra.length) { console.error('the main entry loads', extra); process.exit(1); }
+        }
+        const esm = await import(pathToFileURL(entry.esm).href);
+        const a = Object.keys(cjs).filter((k) => k !== '__esModule').sort();
+        const b = Object.keys(esm).filter((k) => k !== 'default').sort();
+        if (a.join() !== b.join()) { console.error(entry.subpath, 'cjs exports:', a, '\\nesm exports:', b); process.exit(1); }
+        console.log('[build]   ' + entry.subpath + ': ' + b.join(', '));
+      }
     `;
     const r = spawnSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', probe], {
       cwd: root,
       stdio: 'inherit',
     });
-    if (r.status !== 0) fail('the built entry points do not load, or differ (see above)');
+    if (r.status !== 0) fail('the built entry points do not load, differ, or the main entry loads more than itself (see above)');
   });
 }
 

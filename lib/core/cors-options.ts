@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { CorsChangeFeed } from './cors-change.feed.js';
 
 /**
  * The third argument of a {@link CorsOriginFunction}.
@@ -184,6 +185,16 @@ export interface CorsModuleOptions extends CorsOptions {
    * is called on every request.
    */
   originCache?: CorsOriginCacheOptions;
+  /**
+   * Keep the module options of every instance of the app in step: `CorsService.update()` and
+   * `setOrigins()` publish each change to this feed, and the module applies every change the
+   * feed delivers from another instance, with the same validation (an invalid one is logged and
+   * ignored). What travels is data: strings, RegExps, numbers, booleans; a change that holds a
+   * function is refused. Set at startup only (use `forRootAsync()` to build it from injected
+   * clients); the module subscribes during `app.init()` and unsubscribes on `app.close()`.
+   * `nest-cors/redis` has a feed for Redis pub/sub. Default: none, changes stay in this process.
+   */
+  changeFeed?: CorsChangeFeed;
 }
 
 /**

@@ -17,7 +17,7 @@ export const CORS_OPTION_KEYS: readonly (keyof CorsOptions)[] = [
 ];
 
 /** Keys accepted only by `CorsModule.forRoot()`. */
-export const MODULE_ONLY_OPTION_KEYS = ['rejectDisallowedOrigins', 'unknownRoutes', 'paths', 'debug', 'originTimeout', 'originCache'] as const;
+export const MODULE_ONLY_OPTION_KEYS = ['rejectDisallowedOrigins', 'unknownRoutes', 'paths', 'debug', 'originTimeout', 'originCache', 'changeFeed'] as const;
 
 const UNKNOWN_ROUTES_VALUES = ['defaults', 'deny', 'skip'];
 /** Longest preflight cache any browser keeps (Firefox: 24 h; Chromium: 2 h). */
@@ -200,6 +200,18 @@ function checkOriginFunctionSettings(originTimeout: unknown, originCache: unknow
   return details;
 }
 
+function checkChangeFeed(feed: unknown): CorsProblemDetail[] {
+  if (feed === undefined) return [];
+  const { publish, subscribe } = (typeof feed === 'object' && feed !== null ? feed : {}) as Record<string, unknown>;
+  if (typeof publish === 'function' && typeof subscribe === 'function') return [];
+  return [
+    {
+      message: `changeFeed ${describe(feed)} is not a change feed (an object with publish and subscribe methods)`,
+      fix: "write e.g. changeFeed: new RedisCorsChangeFeed({ publisher, subscriber }) with RedisCorsChangeFeed from 'nest-cors/redis'",
+    },
+  ];
+}
+
 /**
  * Checks one level of options (module options, or one `@Cors()` argument) field by field: unknown
  * keys, value types and syntax. Combination rules are checked on the merged policy by
@@ -230,6 +242,7 @@ export function checkOptionFields(options: object, place: string, moduleLevel: b
     details.push({ message: `paths ${describe(paths)} is not an array`, fix: "write e.g. paths: [{ path: '/graphql', origin: ['https://app.example.com'] }]" });
   }
   details.push(...checkOriginFunctionSettings(originTimeout, originCache));
+  details.push(...checkChangeFeed(record.changeFeed));
   if (maxAge !== undefined && !(Number.isInteger(maxAge) && (maxAge as number) >= 0)) {
     details.push({ message: `maxAge ${describe(maxAge)} is not a whole number of seconds >= 0`, fix: 'write e.g. maxAge: 600' });
   } else if (typeof maxAge === 'number' && maxAge > MAX_MAX_AGE) {

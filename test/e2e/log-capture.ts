@@ -1,23 +1,23 @@
 import type { LoggerService } from '@nestjs/common';
 
-/** A LoggerService that records lines (level and message) for assertions. */
+/** A LoggerService that records lines (level, message and the logger's context) for assertions. */
 export class LogCapture implements LoggerService {
-  readonly lines: { level: string; message: string }[] = [];
+  readonly lines: { level: string; message: string; context?: string }[] = [];
 
-  log(message: unknown) {
-    this.record('log', message);
+  log(message: unknown, ...params: unknown[]) {
+    this.record('log', message, params);
   }
-  error(message: unknown) {
-    this.record('error', message);
+  error(message: unknown, ...params: unknown[]) {
+    this.record('error', message, params);
   }
-  warn(message: unknown) {
-    this.record('warn', message);
+  warn(message: unknown, ...params: unknown[]) {
+    this.record('warn', message, params);
   }
-  debug(message: unknown) {
-    this.record('debug', message);
+  debug(message: unknown, ...params: unknown[]) {
+    this.record('debug', message, params);
   }
-  verbose(message: unknown) {
-    this.record('verbose', message);
+  verbose(message: unknown, ...params: unknown[]) {
+    this.record('verbose', message, params);
   }
 
   /** Messages at `level` containing `text`. */
@@ -25,7 +25,7 @@ export class LogCapture implements LoggerService {
     return this.lines.filter((line) => line.level === level && line.message.includes(text)).map((line) => line.message);
   }
 
-  private record(level: string, message: unknown) {
-    this.lines.push({ level, message: String(message) });
+  private record(level: string, message: unknown, params: unknown[]) {
+    this.lines.push({ level, message: String(message), context: params.length > 0 ? String(params.at(-1)) : undefined });
   }
 }

@@ -4,6 +4,7 @@
  */
 import { Controller, Get, Injectable, Module } from '@nestjs/common';
 import { Cors, CorsModule } from 'nest-cors';
+import { RedisCorsChangeFeed } from 'nest-cors/redis';
 
 @Injectable()
 class OriginsService {
@@ -55,4 +56,16 @@ export const asyncModule = CorsModule.forRootAsync({
   imports: [OriginsModule],
   inject: [OriginsService],
   useFactory: (origins: OriginsService) => ({ origin: origins.list() }),
+});
+
+/** node-redis clients as far as the feed uses them (the consumer does not install redis). */
+declare const publisher: { publish(channel: string, message: string): Promise<number> };
+declare const subscriber: {
+  subscribe(channel: string, listener: (message: string, channel: string) => unknown): Promise<void>;
+  unsubscribe(channel: string, listener: (message: string, channel: string) => unknown): Promise<void>;
+};
+
+export const followingModule = CorsModule.forRoot({
+  origin: ['https://app.example.com'],
+  changeFeed: new RedisCorsChangeFeed({ publisher, subscriber, channel: 'orders-api:cors' }),
 });
