@@ -65,10 +65,11 @@ export class CorsIoAdapter extends IoAdapter {
    * compiled.
    */
 
-  override create(port: number, options?: ServerOptions & { namespace?: string; server?: Server }): Server | Namespace {
-    const created = super.create(port, options);
-    const namespace = isServer(created) ? created.sockets : created;
-    this.guard(namespace, { port, path: options?.path, namespace: options?.namespace ?? '/' });
+  // Typed after the base class: Nest 11 declares that it returns a Server, Nest 12 a Server or a Namespace.
+  override create(...args: Parameters<IoAdapter['create']>): ReturnType<IoAdapter['create']> {
+    const [port, options] = args;
+    const created = super.create(...args);
+    this.guard(isServer(created) ? created.sockets : created, { port, path: options?.path, namespace: options?.namespace ?? '/' });
     return created;
   }
 

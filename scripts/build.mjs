@@ -23,8 +23,12 @@
  * debugging: tsc embeds the TypeScript text (--inlineSources) and swc chains the map through the
  * CommonJS transform, so both builds map to lib/*.ts without lib/ being present.
  *
- * Options: --source-maps (see above); --no-verify skips the final load check (require dist/cjs,
- * import dist/esm, compare the exported names).
+ * Entry points: every subpath of the package.json `exports` map (`.`, and the gateway adapters at
+ * `./socket.io` and `./ws`, which apps without gateways never load) is built in both folders.
+ *
+ * Options: --source-maps (see above); --no-verify skips the final load check (for each entry point:
+ * require dist/cjs, import dist/esm, compare the exported names; the main entry must load no
+ * WebSocket package).
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +42,10 @@ const dist = join(root, 'dist');
 const esmDir = join(dist, 'esm');
 const cjsDir = join(dist, 'cjs');
 const verify = !process.argv.includes('--no-verify');
+/** The `exports` entry points: subpath, ES module file and CommonJS file. */
+const entryPoints = Object.entries(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports)
+  .filter(([, target]) => typeof target === 'object')
+  .map(([subpath, target]) => ({ subpath, esm: join(root, target.import.default), cjs: join(root, target.require.default) }));
 const sourceMaps = process.argv.includes('--source-maps');
 
 const t0 = performance.now();
@@ -83,7 +91,9 @@ step('tsc -p tsconfig.build.json -> dist/esm', () => {
     { cwd: root, stdio: 'inherit' },
   );
   if (r.status !== 0) fail(`tsc exited with ${r.status ?? r.signal}`);
-  if (!existsSync(join(esmDir, 'index.js'))) fail('tsc produced no dist/esm/index.js (is lib/index.ts there?)');
+  for (const { subpath, esm } of entryPoints) {
+    if (!existsSync(esm)) fail(`tsc produced no ${relative(root, esm)} for the entry point "${subpath}"`);
+  }
   const specs = walk(esmDir).filter((f) => /\.spec\.(js|d\.ts)$/.test(f));
   if (specs.length) fail(`spec files were compiled into dist: ${specs.map((f) => relative(root, f)).join(', ')}`);
 });
@@ -157,17 +167,24 @@ step('swc ESM -> CommonJS dist/cjs', () => {
 
 // 4. Load check: both entry points load in this Node and expose the same names.
 if (verify) {
-  step('verify: require(dist/cjs) and import(dist/esm) export the same names', () => {
+  step('verify: each entry point: require(dist/cjs) and import(dist/esm) export the same names', () => {
     const probe = `
       const { createRequire } = await import('node:module');
       const { pathToFileURL } = await import('node:url');
       const req = createRequire(${JSON.stringify(join(root, 'package.json'))});
-      const cjs = req(${JSON.stringify(join(cjsDir, 'index.js'))});
-      const esm = await import(pathToFileURL(${JSON.stringify(join(esmDir, 'index.js'))}).href);
-      const a = Object.keys(cjs).filter((k) => k !== '__esModule').sort();
-      const b = Object.keys(esm).filter((k) => k !== 'default').sort();
-      if (a.join() !== b.join()) { console.error('cjs exports:', a, '\\nesm exports:', b); process.exit(1); }
-      console.log('[build]   exports: ' + b.join(', '));
+      const entryPoints = ${JSON.stringify(entryPoints)};
+      for (const { subpath, esm: esmFile, cjs: cjsFile } of entryPoints) {
+        const cjs = req(cjsFile);
+        if (subpath === '.') {
+          const websockets = Object.keys(req.cache).filter((f) => /[\\\\/]node_modules[\\\\/](@nestjs[\\\\/](websockets|platform-socket\\.io|platform-ws)|socket\\.io|engine\\.io|ws)[\\\\/]/.test(f));
+          if (websockets.length) { console.error('the main entry loads WebSocket packages:', websockets); process.exit(1); }
+        }
+        const esm = await import(pathToFileURL(esmFile).href);
+        const a = Object.keys(cjs).filter((k) => k !== '__esModule').sort();
+        const b = Object.keys(esm).filter((k) => k !== 'default').sort();
+        if (a.join() !== b.join()) { console.error(subpath, 'cjs exports:', a, '\\nesm exports:', b); process.exit(1); }
+        console.log('[build]   ' + subpath + ' exports: ' + b.join(', '));
+      }
     `;
     const r = spawnSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', probe], {
       cwd: root,

@@ -2,8 +2,9 @@
  * Type-level use of the public API as the README shows it; compiled (strict) but never run.
  * It fails `tsc` if the published types lose or change one of these forms.
  */
-import { Controller, Get, Injectable, Module } from '@nestjs/common';
+import { Controller, Get, Injectable, Module, type INestApplication } from '@nestjs/common';
 import { Cors, CorsModule } from 'nest-cors';
+import { CorsIoAdapter } from 'nest-cors/socket.io';
 
 @Injectable()
 class OriginsService {
@@ -56,3 +57,7 @@ export const asyncModule = CorsModule.forRootAsync({
   inject: [OriginsService],
   useFactory: (origins: OriginsService) => ({ origin: origins.list() }),
 });
+
+export function useGatewayPolicies(app: INestApplication): void {
+  app.useWebSocketAdapter(new CorsIoAdapter(app));
+}
