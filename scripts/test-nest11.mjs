@@ -6,8 +6,8 @@
  * The repository is never modified: its sources are copied to a work folder outside the repo, the
  * copy's package.json pins @nestjs/common, core, platform-express, platform-fastify,
  * platform-socket.io, platform-ws, testing and websockets to NEST11_RANGE (default ^11.2.0) with
- * matching npm overrides (so no dependency pulls in a second, v12 copy), `npm install` runs there starting from the repo's package-lock.json (only the Nest
- * packages are re-resolved), and then:
+ * matching npm overrides (so no dependency pulls in a second, v12 copy), `npm install` runs there
+ * starting from the repo's package-lock.json (only the Nest packages are re-resolved), and then:
  *   1. the installed majors are checked (all 11.x),
  *   2. lib/ is type-checked against Nest 11's declarations (tsc -p tsconfig.build.json --noEmit),
  *   3. the suite runs with the repo's own `npm test` script (Jest, native ESM mode).
