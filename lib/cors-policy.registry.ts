@@ -122,8 +122,8 @@ export class CorsPolicyRegistry implements OnModuleInit {
       this.log.startup(`Mapped {${path}, ${method}} ${route.name}: ${description}`);
     });
     for (const { gateway, name, port, path, namespace } of this.gateways) {
-      const policy = this.snapshot.policyForGateway(gateway)!.policy;
-      this.log.startup(`Gateway ${name} {port ${port || 'of the HTTP server'}, path ${String(path ?? 'default')}, namespace ${String(namespace)}}: ${describePolicy(policy)}`);
+      const place = [port === 0 ? 'HTTP server port' : `port ${port}`, path === undefined ? '' : `path ${String(path)}`, namespace === '/' ? '' : `namespace ${String(namespace)}`];
+      this.log.startup(`Gateway ${name} {${place.filter(Boolean).join(', ')}}: ${describePolicy(this.snapshot.policyForGateway(gateway)!.policy)}`);
     }
   }
 }

@@ -56,6 +56,7 @@ export function webSocket(url: string, origin?: string): Promise<Attempt & { sta
   });
 }
 
+/** An HTTP response, its body read. */
 export interface Reply {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;

@@ -7,6 +7,7 @@ import { Cors, CorsConfigurationError, CorsModule, CorsService } from '../../lib
 import { CorsIoAdapter } from '../../lib/cors-io.adapter.js';
 import { ADAPTERS, createApp, type AdapterFactory } from './adapters.js';
 import { freePort, send, socketIo, varyList } from './gateway-clients.js';
+import { LogCapture } from './log-capture.js';
 
 const APP = 'https://app.example';
 const PARTNER = 'https://partner.example';
@@ -166,6 +167,28 @@ describe.each(ADAPTERS)('Socket.IO gateways on %s', (_name, adapter: AdapterFact
     } finally {
       cors.setOrigins(before!);
     }
+  });
+});
+
+describe('Socket.IO gateways in the explain log', () => {
+  let app: INestApplication | undefined;
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('lists each gateway’s policy at startup and explains a refused handshake', async () => {
+    const logs = new LogCapture();
+    const [, adapter] = ADAPTERS[0];
+    app = await createApp({ imports: [CorsModule.forRoot({ origin: [APP], debug: true })], providers: [EventsGateway, PartnerGateway] }, adapter, (nest) => {
+      nest.useLogger(logs);
+      nest.useWebSocketAdapter(new CorsIoAdapter(nest));
+    });
+    await app.listen(0, '127.0.0.1');
+    const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    expect(logs.find('debug', 'Gateway EventsGateway {HTTP server port}: origin https://app.example, methods GET,HEAD,PUT,PATCH,POST,DELETE')).toHaveLength(1);
+    expect(logs.find('debug', 'Gateway PartnerGateway {HTTP server port, namespace /partner}: origin https://partner.example')).toHaveLength(1);
+    expect(await socketIo(`${url}/partner`, 'websocket', APP)).toMatchObject({ connected: false });
+    expect(logs.find('debug', 'Rejected connection to namespace /partner from https://app.example: origin not allowed (policy PartnerGateway)')).toHaveLength(1);
   });
 });
 
