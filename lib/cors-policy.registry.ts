@@ -14,9 +14,9 @@ import { readNestGateways, readNestRoutes, type NestGateway, type NestGateways, 
 
 /**
  * The lifecycle of the policies: at bootstrap it reads Nest's routes and gateways, compiles every
- * handler's and gateway's effective policy and asks the adapter's platform for a router over the registered routes; at
- * run time it swaps in recompiled policies. Invalid options fail `app.init()` with one
- * {@link CorsConfigurationError} listing every problem.
+ * handler's and gateway's effective policy and asks the adapter's platform for a router over the
+ * registered routes; at run time it swaps in recompiled policies. Invalid options fail
+ * `app.init()` with one {@link CorsConfigurationError} listing every problem.
  */
 @Injectable()
 export class CorsPolicyRegistry implements OnModuleInit {

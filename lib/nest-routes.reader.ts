@@ -191,7 +191,7 @@ export function readNestGateways(sources: NestRouteSources): NestGateways {
 
 /** The namespace as Nest's socket server provider passes it on (a leading slash added to strings). */
 function namespaceOf(namespace: unknown): unknown {
-  if (namespace === undefined || namespace === '') return '/';
+  if (!namespace) return '/';
   return typeof namespace === 'string' ? addLeadingSlash(namespace) : namespace;
 }
 
