@@ -7,7 +7,6 @@ import type { CorsRoute } from './core/policy-compiler.js';
 import { isSameOrigin } from './core/same-origin.js';
 import { shown } from './cors-decision.log.js';
 import { CorsPolicyRegistry } from './cors-policy.registry.js';
-import type { CorsSnapshot } from './cors-snapshot.js';
 
 /** Where a WebSocket adapter serves a server or a namespace, as Nest passes it to `create(port, options)`. */
 export interface GatewayPlace {
@@ -58,8 +57,8 @@ export class GatewayHandshakes {
     return parsed !== undefined && isSameOrigin(parsed, server) ? undefined : origin;
   }
 
-  /** The policies in force and the routes of the gateways served at `place`; `undefined` before `app.init()` compiled them. */
-  routesAt(place: GatewayPlace): { snapshot: CorsSnapshot; routes: readonly CorsRoute[] } | undefined {
+  /** The routes, in the policies in force, of the gateways served at `place`; `undefined` before `app.init()` compiled them. */
+  routesAt(place: GatewayPlace): readonly CorsRoute[] | undefined {
     const snapshot = this.registry.current;
     if (!snapshot) return undefined;
     const routes: CorsRoute[] = [];
@@ -69,7 +68,7 @@ export class GatewayHandshakes {
       routes.push(snapshot.policyForGateway(gateway.gateway)!);
     }
     // No gateway of the app is served here (a namespace no gateway declares): the module options.
-    return { snapshot, routes: routes.length > 0 ? routes : [snapshot.compiled.moduleRoute] };
+    return routes.length > 0 ? routes : [snapshot.compiled.moduleRoute];
   }
 
   /**
@@ -80,9 +79,8 @@ export class GatewayHandshakes {
   async admits(request: IncomingMessage, place: GatewayPlace, admission: GatewayAdmission, what: string): Promise<boolean> {
     const origin = this.crossOrigin(request);
     if (origin === undefined) return true;
-    const found = this.routesAt(place);
-    if (!found) return false;
-    const { routes } = found;
+    const routes = this.routesAt(place);
+    if (!routes) return false;
     const decisions = await Promise.all(
       admission === 'any' ? [decideActual(routes, 'GET', origin, request)] : routes.map((route) => decideActual([route], 'GET', origin, request)),
     );

@@ -111,17 +111,17 @@ export class CorsIoAdapter extends IoAdapter {
     varyOnWriteHead(response, 'Origin');
     const origin = this.handshakes.crossOrigin(request);
     if (origin === undefined) return next();
-    const found = this.handshakes.routesAt(place);
-    if (!found) return next();
+    const routes = this.handshakes.routesAt(place);
+    if (!routes) return next();
     const requestMethod = request.headers['access-control-request-method'];
     if (request.method === 'OPTIONS' && typeof requestMethod === 'string') {
-      return this.answerPreflight(found.routes, origin, requestMethod, request, response);
+      return this.answerPreflight(routes, origin, requestMethod, request, response);
     }
     const finish = (decision: ActualDecision) => {
       if (decision.allowed) writeActualHeaders(decision, response);
       next();
     };
-    const decision = decideActual(found.routes, request.method ?? 'GET', origin, request);
+    const decision = decideActual(routes, request.method ?? 'GET', origin, request);
     if ('then' in decision) void decision.then(finish);
     else finish(decision);
   }
