@@ -1,10 +1,14 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
 import { CorsConfigurationError } from './cors-configuration.error.js';
 import { CorsDecisionLog } from './cors-decision.log.js';
+import { CorsMetrics } from './cors.metrics.js';
 import { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
 import type { CorsModuleOptions } from './core/cors-options.js';
 import type { CorsPolicy } from './core/cors-policy.js';
+import { normalizeCorsArgument } from './core/options-merge.js';
+import { loadPublicSuffixList, needsPublicSuffixList } from './core/origin-pattern.js';
+import { pathOverlaps, type ServedRoute } from './core/path-overlaps.js';
 import { compilePolicies, type CompiledPolicies, type CorsRoute, type HandlerLevels } from './core/policy-compiler.js';
 import type { CorsPlatform, HttpAdapterLike } from './cors-platform.js';
 import { createCorsPlatform } from './cors-platform.factory.js';
@@ -19,8 +23,10 @@ import { readNestGateways, readNestRoutes, type NestGateway, type NestGateways, 
  * `app.init()` with one {@link CorsConfigurationError} listing every problem.
  */
 @Injectable()
-export class CorsPolicyRegistry implements OnModuleInit {
+export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
   readonly log: CorsDecisionLog;
+  /** Decision counters (OpenTelemetry, when the app has it). */
+  metrics: CorsMetrics | undefined;
   private platform: CorsPlatform | undefined;
   private nest: NestRoutes = { handlers: [], routes: [] };
   private nestGateways: NestGateways = { gateways: [], adapter: undefined };
@@ -62,22 +68,33 @@ export class CorsPolicyRegistry implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     if (!this.platform) return;
     await this.platform.ready();
+    this.metrics = await CorsMetrics.create();
     const sources = { discovery: this.discovery, scanner: this.scanner, reflector: this.reflector, moduleRef: this.moduleRef };
     this.nest = readNestRoutes(sources);
     this.nestGateways = readNestGateways(sources);
-    this.reconfigure(this.options ?? {});
+    await this.reconfigure(this.options ?? {});
     this.logRoutes();
+  }
+
+  /** Writes the counts of log windows still open and stops the log's timer. */
+  onModuleDestroy(): void {
+    this.log.close();
   }
 
   /**
    * Compiles new module options against the discovered handlers and swaps them in at once.
    * Throws {@link CorsConfigurationError}, changing nothing, when they are invalid.
    */
-  reconfigure(options: CorsModuleOptions): void {
-    const compiled = compilePolicies(options, this.levels(), (place, reason) => this.log.originFunctionFailed(place, reason));
+  async reconfigure(options: CorsModuleOptions): Promise<void> {
+    const levels = this.levels();
+    if (needsPublicSuffixList(originsOf(options, levels))) await loadPublicSuffixList();
+    const compiled = compilePolicies(options, levels, (place, reason) => this.log.originFunctionFailed(place, reason));
     const problems = [...('problems' in compiled ? compiled.problems : []), ...gatewayProblems(this.nestGateways)];
     if ('problems' in compiled || problems.length > 0) throw new CorsConfigurationError(problems);
-    this.snapshot = this.build(options, compiled);
+    const snapshot = this.build(options, compiled);
+    const overlaps = pathOverlaps(compiled.paths, snapshot.matcher, this.servedRoutes(), (route) => route.name);
+    if (overlaps.length > 0) throw new CorsConfigurationError(overlaps);
+    this.snapshot = snapshot;
   }
 
   /** `compiled.routes` holds the handlers' routes, then the gateways'. */
@@ -91,6 +108,10 @@ export class CorsPolicyRegistry implements OnModuleInit {
     const first = this.nest.handlers.length;
     const gateways = new Map(this.gateways.map(({ gateway }, index) => [gateway, compiled.routes[first + index]] as const));
     return new CorsSnapshot(this.platform!.matcher(this.nest, compiled.routes), compiled, routesByHandler, options, gateways);
+  }
+
+  private servedRoutes(): ServedRoute[] {
+    return this.nest.routes.map((route) => ({ path: route.path, name: this.nest.handlers[route.handler].name }));
   }
 
   /** Every handler's levels, then every gateway's: a gateway is a scope without handlers. */
@@ -126,6 +147,18 @@ export class CorsPolicyRegistry implements OnModuleInit {
       this.log.startup(`Gateway ${name} {${place.filter(Boolean).join(', ')}}: ${describePolicy(this.snapshot.policyForGateway(gateway)!.policy)}`);
     }
   }
+}
+
+/** Every `origin` value of the module options and of the `@Cors()` levels, as one flat list. */
+function originsOf(options: CorsModuleOptions, levels: readonly HandlerLevels[]): unknown[] {
+  const origins: unknown[] = [options?.origin];
+  for (const level of levels) {
+    for (const argument of [level.scopeArgument, level.handlerArgument]) {
+      const normalized = argument === undefined ? undefined : normalizeCorsArgument(argument);
+      if (normalized) origins.push(normalized.origin);
+    }
+  }
+  return origins.flat();
 }
 
 /** A one-line summary of a policy, for the startup log. */

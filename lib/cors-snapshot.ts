@@ -11,6 +11,18 @@ export interface CorsRequestSettings {
 
 const NONE: readonly CorsRoute[] = [];
 
+/** The path of a request target, origin-form or absolute-form, without its query. */
+function pathnameOf(url: string): string {
+  let start = 0;
+  if (url.charCodeAt(0) !== 47) {
+    const authority = url.indexOf('://');
+    start = authority === -1 ? 0 : url.indexOf('/', authority + 3);
+    if (start === -1) return '/';
+  }
+  const query = url.indexOf('?', start);
+  return url.slice(start, query === -1 ? url.length : query);
+}
+
 /** A preflight no handler of the URL would serve: the URL is Nest's, the method is not. */
 export const NO_HANDLER_FOR_METHOD = 'no-handler-for-method';
 
@@ -25,8 +37,11 @@ export class CorsSnapshot {
   private readonly unknown: readonly CorsRoute[];
   private readonly unknownPreflight: PreflightRoutes | undefined;
 
+  /** The `paths` entries, with what a request and a preflight they cover get. */
+  private readonly paths: readonly { readonly matches: (pathname: string) => boolean; readonly candidates: readonly CorsRoute[]; readonly preflight: PreflightRoutes }[];
+
   constructor(
-    private readonly matcher: RouteMatcher<CorsRoute>,
+    readonly matcher: RouteMatcher<CorsRoute>,
     readonly compiled: CompiledPolicies,
     private readonly routesByHandler: ReadonlyMap<Function, ReadonlyMap<Function, CorsRoute>>,
     readonly options: Readonly<CorsModuleOptions>,
@@ -36,6 +51,7 @@ export class CorsSnapshot {
     this.settings = { rejectDisallowedOrigins: options.rejectDisallowedOrigins !== false, unknownRoutes };
     this.unknown = unknownRoutes === 'skip' ? NONE : [compiled.unknownRoute];
     this.unknownPreflight = unknownRoutes === 'skip' ? undefined : routesOfPolicy(compiled.unknownRoute);
+    this.paths = compiled.paths.map(({ matches, route }) => ({ matches, candidates: [route], preflight: routesOfPolicy(route) }));
   }
 
   /** Whether routing reads the request's host name (some controller is host-scoped). */
@@ -49,7 +65,7 @@ export class CorsSnapshot {
    * handler serves; empty where nest-cors leaves the request alone (`unknownRoutes: 'skip'`).
    */
   candidatesFor(method: string, request: RoutedRequest): readonly CorsRoute[] {
-    return this.matcher.find(method, request) ?? this.unknown;
+    return this.matcher.find(method, request) ?? this.pathEntry(request)?.candidates ?? this.unknown;
   }
 
   /**
@@ -60,7 +76,14 @@ export class CorsSnapshot {
     const candidates = this.matcher.find(method, request);
     if (candidates) return { candidates, methods: this.matcher.methods, routesFor: (other) => this.matcher.find(other, request) };
     if (this.matcher.methods.some((other) => this.matcher.find(other, request) !== undefined)) return NO_HANDLER_FOR_METHOD;
-    return this.unknownPreflight;
+    return this.pathEntry(request)?.preflight ?? this.unknownPreflight;
+  }
+
+  /** The first `paths` entry covering the request's path. */
+  private pathEntry(request: RoutedRequest) {
+    if (this.paths.length === 0) return undefined;
+    const pathname = pathnameOf(request.url);
+    return this.paths.find((entry) => entry.matches(pathname));
   }
 
   /** The compiled route of a handler. */

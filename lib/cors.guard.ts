@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { decideActual, writeActualHeaders, type ActualDecision } from './core/cors-decision.js';
 import { shown } from './cors-decision.log.js';
 import { CorsPolicyRegistry } from './cors-policy.registry.js';
-import { rawHttp } from './cors-http.util.js';
+import { rawRequest, rawResponse } from './cors-http.util.js';
 import { getCorsState, type CorsRequestState } from './cors-request-state.js';
 
 const CORS_RESPONSE_HEADERS = ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials', 'Access-Control-Expose-Headers'];
@@ -21,11 +21,12 @@ export class CorsGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const { request, response } = rawHttp(context);
+    const request = rawRequest(context);
     const state = getCorsState(request);
-    const route = state?.snapshot.routeFor(context.getClass(), context.getHandler());
-    if (!state || !route) return true;
-    if (state.candidates.length === 1 && state.candidates[0] === route) return true;
+    if (!state) return true;
+    const route = state.snapshot.routeFor(context.getClass(), context.getHandler());
+    if (!route || (state.candidates.length === 1 && state.candidates[0] === route)) return true;
+    const response = rawResponse(context);
     const decision = decideActual([route], request.method ?? 'GET', state.origin, request);
     const apply = (resolved: ActualDecision) => {
       if (!response.headersSent) {
@@ -38,6 +39,7 @@ export class CorsGuard implements CanActivate {
   }
 
   private enforce(decision: ActualDecision, state: CorsRequestState, request: IncomingMessage): boolean {
+    this.registry.metrics?.record('actual', decision.route, decision.allowed ? undefined : decision.code);
     if (decision.allowed || !state.snapshot.settings.rejectDisallowedOrigins) return true;
     const policy = decision.route?.name ?? 'none';
     if (this.registry.log.enabled) this.registry.log.rejected(

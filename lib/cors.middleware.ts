@@ -3,13 +3,17 @@ import type { ServerResponse } from 'node:http';
 import {
   decideActual,
   decidePreflight,
+  noHandlerRefusal,
   PREFLIGHT_VARY,
+  preflightHeaderLines,
   writeActualHeaders,
   writePreflightHeaders,
   type ActualDecision,
+  type CorsRefusal,
   type PreflightDecision,
 } from './core/cors-decision.js';
 import { parseOrigin } from './core/origin.js';
+import { appendVary } from './core/vary.js';
 import type { CorsRoute } from './core/policy-compiler.js';
 import { isSameOrigin } from './core/same-origin.js';
 import { shown } from './cors-decision.log.js';
@@ -23,8 +27,14 @@ import { varyOnWriteHead } from './cors-vary.hook.js';
 const REJECTED_REQUEST_BODY = JSON.stringify({ message: 'Cross-origin request rejected by CORS policy', error: 'Forbidden', statusCode: 403 });
 const REJECTED_PREFLIGHT_BODY = 'CORS preflight rejected';
 
-/** The response header that carries a refusal's reason with `debug: true`, for the browser's network panel. */
+/**
+ * The response header that carries, with `debug: true`, why the request was refused or why the
+ * browser will refuse the response, for the browser's network panel.
+ */
 export const REASON_HEADER = 'X-Cors-Rejection';
+
+/** What the browser refuses: a credentialed response without `Access-Control-Allow-Credentials`. */
+const CREDENTIALS_REFUSED = 'credentials not allowed for this route';
 
 function pathnameOf(url: string): string {
   const query = url.indexOf('?');
@@ -90,19 +100,24 @@ export class CorsMiddleware {
     if (routes === undefined) return exchange.next();
     const describe = () => `preflight ${shown(requestMethod)} ${shown(pathnameOf(raw.url ?? '/'))} from ${shown(origin)}`;
     if (routes === NO_HANDLER_FOR_METHOD) {
-      return this.refuse(exchange, snapshot, PREFLIGHT_VARY, { route: undefined, reason: `no handler for method ${requestMethod} on this path` }, describe);
+      return this.refuse(exchange, snapshot, PREFLIGHT_VARY, { route: undefined, ...noHandlerRefusal(requestMethod) }, describe);
     }
     const finish = (decision: PreflightDecision) => {
       if (!decision.allowed) return this.refuse(exchange, snapshot, PREFLIGHT_VARY, decision, describe);
+      this.registry.metrics?.record('preflight', decision.route, undefined);
       const log = this.registry.log;
       if (log.enabled) log.allowed(`${origin}\n${decision.route.name}\npreflight`, `Allowed ${describe()} (policy ${decision.route.name})`);
-      varyOnWriteHead(response, decision.vary);
-      writePreflightHeaders(decision, response);
-      if (decision.continueToHandler) return exchange.next();
+      if (decision.continueToHandler) {
+        varyOnWriteHead(response, decision.vary);
+        writePreflightHeaders(decision, response);
+        return exchange.next();
+      }
       exchange.takeOver();
-      response.statusCode = decision.status;
+      const lines = preflightHeaderLines(decision);
+      lines.push('Vary', appendVary(response.getHeader('Vary'), decision.vary));
       // RFC 9110 §8.6: no Content-Length on a 204; a 200 says its body is empty.
-      if (decision.status !== 204) response.setHeader('Content-Length', '0');
+      if (decision.status !== 204) lines.push('Content-Length', '0');
+      response.writeHead(decision.status, lines);
       response.end();
     };
     const decision = decidePreflight(routes, {
@@ -124,13 +139,17 @@ export class CorsMiddleware {
     const finish = (decision: ActualDecision) => {
       if (dependsOnOrigin(candidates, snapshot.settings)) varyOnWriteHead(response, 'Origin');
       if (decision.allowed) {
+        // Among several candidates the guard decides with the handler Nest selects, and counts it.
+        if (candidates.length === 1) this.registry.metrics?.record('actual', decision.route, undefined);
         const log = this.registry.log;
         if (log.enabled) log.allowed(`${origin}\n${decision.route.name}\nrequest`, `Allowed ${describe()} (policy ${decision.route.name})`);
+        if (!decision.credentials && snapshot.options.debug === true && raw.headers.cookie !== undefined) response.setHeader(REASON_HEADER, CREDENTIALS_REFUSED);
         writeActualHeaders(decision, response);
         setCorsState(raw, { snapshot, origin, candidates });
         return exchange.next();
       }
       if (!snapshot.settings.rejectDisallowedOrigins) {
+        this.registry.metrics?.record('actual', decision.route, decision.code);
         this.logRejection(decision, origin, () => `Sent without CORS headers: ${describe()}`);
         setCorsState(raw, { snapshot, origin, candidates });
         return exchange.next();
@@ -147,12 +166,13 @@ export class CorsMiddleware {
     exchange: CorsExchange,
     snapshot: CorsSnapshot,
     vary: string | undefined,
-    decision: { route: CorsRoute | undefined; reason: string },
+    decision: CorsRefusal & { route: CorsRoute | undefined },
     describe: () => string,
   ): void {
+    const preflight = vary !== undefined;
+    this.registry.metrics?.record(preflight ? 'preflight' : 'actual', decision.route, decision.code);
     this.logRejection(decision, exchange.raw.headers.origin ?? '', () => `Rejected ${describe()}`);
     const { response } = exchange;
-    const preflight = vary !== undefined;
     if (preflight) varyOnWriteHead(response, vary);
     if (snapshot.options.debug === true) response.setHeader(REASON_HEADER, decision.reason);
     exchange.takeOver();

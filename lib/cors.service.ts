@@ -34,17 +34,18 @@ export class CorsService {
 
   /**
    * Replaces the given module options, keeping the others. Handlers' `@Cors()` levels are merged
-   * over the new options as at startup.
+   * over the new options as at startup. Resolves once the new policies are in force (a first
+   * `*.` pattern loads the Public Suffix List first).
    *
-   * @throws CorsConfigurationError when the result is invalid; the policies in force stay.
+   * @throws CorsConfigurationError (a rejection) when the result is invalid; the policies in force stay.
    */
-  update(options: Partial<CorsModuleOptions>): void {
-    this.registry.reconfigure({ ...this.snapshot().options, ...options });
+  update(options: Partial<CorsModuleOptions>): Promise<void> {
+    return this.registry.reconfigure({ ...this.snapshot().options, ...options });
   }
 
-  /** Replaces the module-wide allowed origins. */
-  setOrigins(origin: CorsOrigin): void {
-    this.update({ origin });
+  /** Replaces the module-wide allowed origins; see {@link update}. */
+  setOrigins(origin: CorsOrigin): Promise<void> {
+    return this.update({ origin });
   }
 
   /**

@@ -8,7 +8,10 @@ export type {
   CorsModuleOptions,
   CorsOptions,
   CorsOrigin,
+  CorsOriginCacheOptions,
   CorsOriginFunction,
+  CorsOriginFunctionContext,
+  CorsPathOptions,
   CorsUnknownRoutes,
 } from './core/cors-options.js';
 export type { CorsProblem } from './core/cors-problem.js';

@@ -1,5 +1,6 @@
-import { Module, type INestApplication, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Injectable, Module, type CallHandler, type CanActivate, type INestApplication, type NestInterceptor, type Type } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { CorsModule } from '../../lib/index.js';
@@ -18,9 +19,15 @@ export type AdapterName = (typeof ADAPTERS)[number];
  * - `nest-cors-no-interceptor`: the same with `responseInterceptor: false` (no global interceptor,
  *   so Nest does not wrap handler calls in RxJS);
  * - `nest-cors-big`: the 1,000-route app with `CorsModule.forRoot()` over 10,000 exact origins and
- *   100 wildcard-subdomain patterns.
+ *   100 wildcard-subdomain patterns;
+ * - `shape`: the small app without CORS plus a do-nothing global guard and a do-nothing global
+ *   interceptor, the floor of the guard-and-interceptor shape nest-cors keeps by default;
+ * - `shape-guard`: the same with the guard only (so the interceptor's cost is `shape` − `shape-guard`);
+ * - `mount-only`: the small app without CORS plus a do-nothing request handler mounted where
+ *   nest-cors mounts its own (Express: `app.use()` when the adapter is created; Fastify: the
+ *   adapter's first `onRequest` hook).
  */
-export const VARIANTS = ['none', 'none-big', 'builtin', 'nest-cors', 'nest-cors-no-interceptor', 'nest-cors-big'] as const;
+export const VARIANTS = ['none', 'none-big', 'builtin', 'nest-cors', 'nest-cors-no-interceptor', 'nest-cors-big', 'shape', 'shape-guard', 'mount-only'] as const;
 export type VariantName = (typeof VARIANTS)[number];
 
 export function parseAdapterName(value: string | undefined): AdapterName {
@@ -43,14 +50,52 @@ export async function createVariantApp(adapter: AdapterName, variant: VariantNam
       ? await NestFactory.create(rootModule, new ExpressAdapter(), { logger: false })
       : await NestFactory.create(rootModule, new FastifyAdapter(), { logger: false });
   if (variant === 'builtin') app.enableCors(SMALL_APP_CORS_OPTIONS);
+  if (variant === 'mount-only') mountDoNothing(app, adapter);
   return app;
+}
+
+/** Does nothing, for the `shape` variants. */
+@Injectable()
+class DoNothingGuard implements CanActivate {
+  canActivate(): boolean {
+    return true;
+  }
+}
+
+/** Does nothing, for `shape`. */
+@Injectable()
+class DoNothingInterceptor implements NestInterceptor {
+  intercept(_context: unknown, next: CallHandler) {
+    return next.handle();
+  }
+}
+
+/** A request handler that only passes the request on, mounted the way nest-cors mounts its own. */
+function mountDoNothing(app: INestApplication, adapter: AdapterName): void {
+  const http = app.getHttpAdapter() as unknown as {
+    use(handler: (request: IncomingMessage, response: ServerResponse, next: () => void) => void): void;
+    setOnRequestHook(hook: (request: unknown, reply: unknown, done: () => void) => void): void;
+  };
+  if (adapter === 'express') http.use((_request, _response, next) => next());
+  else http.setOnRequestHook((_request, _reply, done) => done());
 }
 
 function rootModuleOf(variant: VariantName): Type {
   switch (variant) {
     case 'none':
     case 'builtin':
+    case 'mount-only':
       return moduleNamed('SmallAppModule', { controllers: SMALL_APP_CONTROLLERS });
+    case 'shape':
+      return moduleNamed('ShapeSmallAppModule', {
+        controllers: SMALL_APP_CONTROLLERS,
+        providers: [
+          { provide: APP_GUARD, useClass: DoNothingGuard },
+          { provide: APP_INTERCEPTOR, useClass: DoNothingInterceptor },
+        ],
+      });
+    case 'shape-guard':
+      return moduleNamed('ShapeGuardSmallAppModule', { controllers: SMALL_APP_CONTROLLERS, providers: [{ provide: APP_GUARD, useClass: DoNothingGuard }] });
     case 'nest-cors':
       return moduleNamed('NestCorsSmallAppModule', {
         imports: [CorsModule.forRoot(SMALL_APP_CORS_OPTIONS)],

@@ -77,9 +77,12 @@ function slugOf(workload: Workload): string {
  * and the interceptor only runs on requests that reach a handler.
  */
 export function throughputWorkloadsOf(variant: VariantName): readonly Workload[] {
-  return variant === 'none' || variant === 'none-big' || variant === 'nest-cors-no-interceptor'
-    ? [ALLOWED_GET]
-    : [ALLOWED_GET, PREFLIGHT, DISALLOWED_GET];
+  return variant === 'nest-cors' || variant === 'nest-cors-big' || variant === 'builtin' ? [ALLOWED_GET, PREFLIGHT, DISALLOWED_GET] : [ALLOWED_GET];
+}
+
+/** Variants without CORS: they answer every workload as the app alone does. */
+export function hasNoCors(variant: VariantName): boolean {
+  return variant === 'none' || variant === 'none-big' || variant === 'shape' || variant === 'shape-guard' || variant === 'mount-only';
 }
 
 /**
@@ -88,7 +91,7 @@ export function throughputWorkloadsOf(variant: VariantName): readonly Workload[]
  * oversized headers, before any handler runs.
  */
 export function expectedResponse(variant: VariantName, workload: Workload): ExpectedResponse {
-  if (variant === 'none' || variant === 'none-big') return { status: 200, allowOrigin: undefined };
+  if (hasNoCors(variant)) return { status: 200, allowOrigin: undefined };
   const isNestCors = variant.startsWith('nest-cors');
   switch (workload.name) {
     case 'allowed GET':

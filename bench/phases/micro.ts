@@ -1,10 +1,12 @@
 import { runChild } from '../process/children.js';
-import type { MicroAllocationMessage, MicroRoundMessage } from '../process/messages.js';
+import type { BreakdownMessage, MicroAllocationMessage, MicroRoundMessage } from '../process/messages.js';
 import type { BenchSettings } from '../settings.js';
 
 export interface MicroMeasurement {
   rounds: MicroRoundMessage[];
   allocations: MicroAllocationMessage[];
+  /** Rounds of the in-process breakdown of nest-cors's request path, per adapter. */
+  breakdown: BreakdownMessage[];
 }
 
 const MICRO_TIMEOUT_MS = 600_000;
@@ -23,8 +25,11 @@ export async function measureMicro(settings: BenchSettings, log: (line: string) 
     MICRO_TIMEOUT_MS,
   );
   log(`micro-benchmark: ${settings.microRounds} rounds done`);
+  const breakdown = await runChild('micro/breakdown.js', [String(settings.microRounds), String(settings.microRequestsPerRound)], [], MICRO_TIMEOUT_MS);
+  log(`breakdown: ${settings.microRounds} rounds done`);
   return {
     rounds: messages.filter((message): message is MicroRoundMessage => message.type === 'micro-round'),
     allocations: messages.filter((message): message is MicroAllocationMessage => message.type === 'micro-allocation'),
+    breakdown: breakdown.filter((message): message is BreakdownMessage => message.type === 'breakdown'),
   };
 }

@@ -39,11 +39,24 @@ export function routesOfPolicy(route: CorsRoute): PreflightRoutes {
   return { candidates, methods: route.policy.methodList, routesFor: () => candidates };
 }
 
-/** A refused request, with the route whose policy refused it and the reason (for the debug log). */
-export interface CorsRejection {
+/** Why a request is refused, as a code (for metrics) and in words (for the debug log and header). */
+export type CorsRefusalCode = 'origin' | 'method' | 'header' | 'malformed-headers' | 'disabled' | 'no-handler';
+
+/** A refusal's code and the sentence that explains it. */
+export interface CorsRefusal {
+  readonly code: CorsRefusalCode;
+  readonly reason: string;
+}
+
+/** A refused request, with the route whose policy refused it and why. */
+export interface CorsRejection extends CorsRefusal {
   readonly allowed: false;
   readonly route: CorsRoute | undefined;
-  readonly reason: string;
+}
+
+/** The refusal of a preflight for a method no handler of the URL serves. */
+export function noHandlerRefusal(method: string): CorsRefusal {
+  return { code: 'no-handler', reason: `no handler for method ${method} on this path` };
 }
 
 /** An approved preflight: the headers to send and how to end it. */
@@ -81,7 +94,9 @@ const PREFLIGHT_VARY_PRIVATE_NETWORK = `${PREFLIGHT_VARY}, Access-Control-Reques
 /** `Access-Control-Max-Age` a browser assumes when the header is absent (Fetch, CORS-preflight fetch). */
 const BROWSER_DEFAULT_MAX_AGE = 5;
 
-const MALFORMED_HEADERS = 'malformed or oversized Access-Control-Request-Headers';
+const DISABLED: CorsRefusal = { code: 'disabled', reason: 'CORS is disabled here (@Cors(false))' };
+const ORIGIN_REFUSED: CorsRefusal = { code: 'origin', reason: 'origin not allowed' };
+const MALFORMED_HEADERS: CorsRefusal = { code: 'malformed-headers', reason: 'malformed or oversized Access-Control-Request-Headers' };
 
 /**
  * The origin decision of each distinct policy involved in one request, in a flat array: requests
@@ -158,22 +173,22 @@ class RequestedHeaders {
 }
 
 /** Why a policy refuses a request's origin or method, or `undefined`. */
-function actualRefusal(policy: CorsPolicy, method: string, originAllowed: boolean): string | undefined {
-  if (!policy.enabled) return 'CORS is disabled here (@Cors(false))';
-  if (!originAllowed) return 'origin not allowed';
-  if (!policy.allowsMethod(method)) return `method ${method} not allowed (allowed: ${policy.methodList.join(', ')})`;
+function actualRefusal(policy: CorsPolicy, method: string, originAllowed: boolean): CorsRefusal | undefined {
+  if (!policy.enabled) return DISABLED;
+  if (!originAllowed) return ORIGIN_REFUSED;
+  if (!policy.allowsMethod(method)) return { code: 'method', reason: `method ${method} not allowed (allowed: ${policy.methodList.join(', ')})` };
   return undefined;
 }
 
 /** Why a policy refuses a preflight, or `undefined` when it approves it. */
-function preflightRefusal(policy: CorsPolicy, method: string, headers: RequestedHeaders, originAllowed: boolean): string | undefined {
+function preflightRefusal(policy: CorsPolicy, method: string, headers: RequestedHeaders, originAllowed: boolean): CorsRefusal | undefined {
   const refusal = actualRefusal(policy, method, originAllowed);
   if (refusal !== undefined) return refusal;
   if (policy.allowedHeaders.kind !== 'list') return headers.isValid() ? undefined : MALFORMED_HEADERS;
   const names = headers.list();
   if (names === undefined) return MALFORMED_HEADERS;
   const header = policy.firstDisallowedHeader(names);
-  return header === undefined ? undefined : `header ${header} not allowed`;
+  return header === undefined ? undefined : { code: 'header', reason: `header ${header} not allowed` };
 }
 
 /**
@@ -190,7 +205,7 @@ function preflightRefusal(policy: CorsPolicy, method: string, headers: Requested
 export function decidePreflight(routes: PreflightRoutes, request: PreflightRequest): PreflightDecision | Promise<PreflightDecision> {
   const { candidates } = routes;
   if (candidates.length === 0) {
-    return { allowed: false, route: undefined, reason: `no handler for method ${request.requestMethod} on this path` };
+    return { allowed: false, route: undefined, ...noHandlerRefusal(request.requestMethod) };
   }
   const headers = new RequestedHeaders(request.requestHeaders);
   if (candidates.length === 1 && routes.methods.length <= MAX_JOINED_METHODS) {
@@ -204,9 +219,9 @@ export function decidePreflight(routes: PreflightRoutes, request: PreflightReque
     const allowing: CorsRoute[] = [];
     let rejection: CorsRejection | undefined;
     for (const route of candidates) {
-      const reason = preflightRefusal(route.policy, request.requestMethod, headers, origins.allows(route.policy));
-      if (reason === undefined) allowing.push(route);
-      else rejection ??= { allowed: false, route, reason };
+      const refusal = preflightRefusal(route.policy, request.requestMethod, headers, origins.allows(route.policy));
+      if (refusal === undefined) allowing.push(route);
+      else rejection ??= { allowed: false, route, ...refusal };
     }
     if (allowing.length === 0) return rejection!;
     return announce(allowing, routes, request, headers, origins);
@@ -226,8 +241,8 @@ function decideOnePolicy(
 ): PreflightDecision | Promise<PreflightDecision> {
   const { policy } = route;
   const { requestMethod } = request;
-  const reason = preflightRefusal(policy, requestMethod, headers, originAllowed);
-  if (reason !== undefined) return { allowed: false, route, reason };
+  const refusal = preflightRefusal(policy, requestMethod, headers, originAllowed);
+  if (refusal !== undefined) return { allowed: false, route, ...refusal };
   let listed = 0;
   let requestedListed = false;
   const { methods } = routes;
@@ -380,7 +395,7 @@ export function decideActual(
   origin: string,
   raw: IncomingMessage,
 ): ActualDecision | Promise<ActualDecision> {
-  if (candidates.length === 0) return { allowed: false, route: undefined, reason: 'no route' };
+  if (candidates.length === 0) return { allowed: false, route: undefined, code: 'no-handler', reason: 'no route' };
   if (candidates.length === 1) {
     const [route] = candidates;
     const allowed = route.policy.allowsOrigin(origin, raw);
@@ -391,8 +406,8 @@ export function decideActual(
 
 function decideOne(route: CorsRoute, method: string, origin: string, originAllowed: boolean): ActualDecision {
   const { policy } = route;
-  const reason = actualRefusal(policy, method, originAllowed);
-  if (reason !== undefined) return { allowed: false, route, reason };
+  const refusal = actualRefusal(policy, method, originAllowed);
+  if (refusal !== undefined) return { allowed: false, route, ...refusal };
   return {
     allowed: true,
     route,
@@ -407,9 +422,9 @@ function decideUnion(candidates: readonly CorsRoute[], method: string, origin: s
   let rejection: CorsRejection | undefined;
   for (const route of candidates) {
     const { policy } = route;
-    const reason = actualRefusal(policy, method, origins.allows(policy));
-    if (reason !== undefined) {
-      rejection ??= { allowed: false, route, reason };
+    const refusal = actualRefusal(policy, method, origins.allows(policy));
+    if (refusal !== undefined) {
+      rejection ??= { allowed: false, route, ...refusal };
       continue;
     }
     approval ??= { route, anyOriginOnly: true, credentials: false, expose: new Set() };
@@ -427,14 +442,21 @@ function decideUnion(candidates: readonly CorsRoute[], method: string, origin: s
   };
 }
 
-/** Writes the `Access-Control-*` headers of an approved preflight (`Vary` is written at send time). */
+/** The `Access-Control-*` header lines of an approved preflight, flat (`[name, value, …]`), for one `writeHead`. */
+export function preflightHeaderLines(approval: PreflightApproval): string[] {
+  const lines = ['Access-Control-Allow-Origin', approval.allowOrigin];
+  if (approval.credentials) lines.push('Access-Control-Allow-Credentials', 'true');
+  lines.push('Access-Control-Allow-Methods', approval.allowMethods);
+  if (approval.allowHeaders !== undefined) lines.push('Access-Control-Allow-Headers', approval.allowHeaders);
+  if (approval.maxAge !== undefined) lines.push('Access-Control-Max-Age', `${approval.maxAge}`);
+  if (approval.allowPrivateNetwork) lines.push('Access-Control-Allow-Private-Network', 'true');
+  return lines;
+}
+
+/** Writes the `Access-Control-*` headers of an approved preflight that continues to the app (`Vary` is written at send time). */
 export function writePreflightHeaders(approval: PreflightApproval, response: HeaderSink): void {
-  response.setHeader('Access-Control-Allow-Origin', approval.allowOrigin);
-  if (approval.credentials) response.setHeader('Access-Control-Allow-Credentials', 'true');
-  response.setHeader('Access-Control-Allow-Methods', approval.allowMethods);
-  if (approval.allowHeaders !== undefined) response.setHeader('Access-Control-Allow-Headers', approval.allowHeaders);
-  if (approval.maxAge !== undefined) response.setHeader('Access-Control-Max-Age', `${approval.maxAge}`);
-  if (approval.allowPrivateNetwork) response.setHeader('Access-Control-Allow-Private-Network', 'true');
+  const lines = preflightHeaderLines(approval);
+  for (let i = 0; i < lines.length; i += 2) response.setHeader(lines[i], lines[i + 1]);
 }
 
 /** Writes the `Access-Control-*` headers of an approved actual request (`Vary` is written at send time). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { isToken, MAX_HEADER_LIST_LENGTH, MAX_HEADER_LIST_NAMES, parseHeaderList } from './header-list.js';
+import { fc as configuredFc } from '../../test/properties/fast-check.config.js';
+import { isToken, isValidHeaderList, MAX_EMPTY_ELEMENTS, MAX_HEADER_LIST_LENGTH, MAX_HEADER_LIST_NAMES, parseHeaderList } from './header-list.js';
 
 const KIB = 1024;
 
@@ -144,6 +145,46 @@ describe('parseHeaderList: property', () => {
         expect(parseHeaderList(poisoned.join(', '))).toBeUndefined();
       }),
       { numRuns: 300, seed: 20240602 },
+    );
+  });
+});
+
+describe('parseHeaderList and isValidHeaderList: one definition of an empty element', () => {
+  // Empty elements are the empty (or whitespace-only) items of a split on commas. Both functions
+  // must draw the cap at the same place, or a preflight passes or fails depending on whether the
+  // policy lists headers (parse) or reflects them (validate).
+  const table: { name: string; value: string; accepted: boolean }[] = [
+    { name: 'the empty value is one empty element', value: '', accepted: true },
+    { name: '15 commas: 16 empty elements, the cap', value: ','.repeat(15), accepted: true },
+    { name: '16 commas: 17 empty elements', value: ','.repeat(16), accepted: false },
+    { name: 'a name then 16 commas: 16 empty elements', value: `a${','.repeat(16)}`, accepted: true },
+    { name: 'a name then 17 commas: 17 empty elements', value: `a${','.repeat(17)}`, accepted: false },
+    { name: '17 commas then a name: 17 empty elements', value: `${','.repeat(17)}a`, accepted: false },
+    { name: 'whitespace-only elements count as empty', value: Array(MAX_EMPTY_ELEMENTS + 1).fill(' \t').join(','), accepted: false },
+    { name: 'whitespace-only elements up to the cap', value: Array(MAX_EMPTY_ELEMENTS).fill(' ').join(','), accepted: true },
+    { name: 'names do not use up the empty-element budget', value: `${'x,'.repeat(MAX_HEADER_LIST_NAMES - 1)}x${','.repeat(MAX_EMPTY_ELEMENTS)}`, accepted: true },
+  ];
+
+  it.each(table)('$name', ({ value, accepted }) => {
+    expect(parseHeaderList(value) !== undefined).toBe(accepted);
+    expect(isValidHeaderList(value)).toBe(accepted);
+  });
+
+  it('always agree, on lists built around every cap', () => {
+    const unit = configuredFc.constantFrom(',', ',', ',', ' ', '\t', 'a', 'X-Id', '-', 'é', ':', '"', ', ');
+    const short = configuredFc.string({ unit, maxLength: 60 });
+    const nearCaps = configuredFc
+      .tuple(configuredFc.integer({ min: 0, max: MAX_HEADER_LIST_NAMES + 2 }), configuredFc.integer({ min: 0, max: MAX_EMPTY_ELEMENTS + 2 }), configuredFc.boolean())
+      .map(([names, empties, emptiesFirst]) => {
+        const named = Array.from({ length: names }, (_, i) => `x-h${i}`);
+        const blank = Array<string>(empties).fill('');
+        return (emptiesFirst ? [...blank, ...named] : [...named, ...blank]).join(',');
+      });
+    const nearLength = configuredFc.integer({ min: MAX_HEADER_LIST_LENGTH - 2, max: MAX_HEADER_LIST_LENGTH + 2 }).map((length) => 'a'.repeat(length));
+    configuredFc.assert(
+      configuredFc.property(configuredFc.oneof(short, nearCaps, nearLength), (value) => {
+        expect(isValidHeaderList(value)).toBe(parseHeaderList(value) !== undefined);
+      }),
     );
   });
 });

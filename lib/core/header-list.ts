@@ -2,7 +2,10 @@
 export const MAX_HEADER_LIST_LENGTH = 4096;
 /** Most header names accepted in one `Access-Control-Request-Headers` value. */
 export const MAX_HEADER_LIST_NAMES = 64;
-/** Most empty elements (`a,,b`) tolerated, as intermediaries may add a few (RFC 9110 §5.6.1). */
+/**
+ * Most empty elements tolerated, as intermediaries may add a few (RFC 9110 §5.6.1). They are the
+ * empty or whitespace-only items of a split on commas: `a,,b` has one, `','.repeat(16)` has 17.
+ */
 export const MAX_EMPTY_ELEMENTS = 16;
 
 const TOKEN_CHARS = new Uint8Array(128);
@@ -29,7 +32,8 @@ export function isToken(value: string): boolean {
  * Splits a comma-separated list of header names, as in `Access-Control-Request-Headers`, into
  * lower-case names. Whitespace around names and a few empty elements are tolerated. Returns
  * `undefined` when an element is not a token or the value exceeds {@link MAX_HEADER_LIST_LENGTH},
- * {@link MAX_HEADER_LIST_NAMES} or {@link MAX_EMPTY_ELEMENTS}. One pass, no regular expression: linear in the value's length.
+ * {@link MAX_HEADER_LIST_NAMES} or {@link MAX_EMPTY_ELEMENTS}. One pass, no regular expression:
+ * linear in the value's length.
  */
 export function parseHeaderList(value: string): string[] | undefined {
   const names: string[] = [];
@@ -38,56 +42,40 @@ export function parseHeaderList(value: string): string[] | undefined {
 
 /**
  * Whether {@link parseHeaderList} would accept `value`, without allocating: for policies that
- * reflect the list rather than look names up.
+ * reflect the list rather than look names up. Both run the same scanner, so a preflight passes or
+ * fails the same way whether the policy lists headers or reflects them.
  */
 export function isValidHeaderList(value: string): boolean {
+  return scanHeaderList(value, undefined);
+}
+
+/**
+ * The one scanner behind {@link parseHeaderList} and {@link isValidHeaderList}: checks `value`
+ * and, when given a sink, appends each name to it in lower case (without a sink it allocates
+ * nothing). Elements are the items of a split on commas, so `a,` has one name and one empty
+ * element, and `''` one empty element; an element is empty when it holds only whitespace.
+ */
+function scanHeaderList(value: string, sink: string[] | undefined): boolean {
   const length = value.length;
   if (length > MAX_HEADER_LIST_LENGTH) return false;
   let names = 0;
   let empty = 0;
-  let inName = false;
-  let afterName = false;
-  for (let i = 0; i < length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === COMMA) {
-      if (inName || afterName) names++;
-      else empty++;
-      inName = afterName = false;
-    } else if (c === SPACE || c === TAB) {
-      afterName ||= inName;
-      inName = false;
-    } else if (isTokenChar(c) && !afterName) {
-      inName = true;
-    } else {
-      return false;
-    }
-  }
-  if (inName || afterName) names++;
-  else if (length > 0) empty++;
-  return names <= MAX_HEADER_LIST_NAMES && empty <= MAX_EMPTY_ELEMENTS;
-}
-
-function scanHeaderList(value: string, names: string[] | undefined): boolean {
-  const length = value.length;
-  if (length > MAX_HEADER_LIST_LENGTH) return false;
-  let count = 0;
-  let empty = 0;
   let i = 0;
-  while (i < length) {
+  for (;;) {
     let c = value.charCodeAt(i);
-    while ((c === SPACE || c === TAB) && i < length) c = value.charCodeAt(++i);
+    while (i < length && (c === SPACE || c === TAB)) c = value.charCodeAt(++i);
     const start = i;
     while (i < length && isTokenChar(c)) c = value.charCodeAt(++i);
     const end = i;
-    while ((c === SPACE || c === TAB) && i < length) c = value.charCodeAt(++i);
-    if (i < length && c !== COMMA) return false;
+    while (i < length && (c === SPACE || c === TAB)) c = value.charCodeAt(++i);
     if (end > start) {
-      if (++count > MAX_HEADER_LIST_NAMES) return false;
-      names?.push(value.slice(start, end).toLowerCase());
+      if (++names > MAX_HEADER_LIST_NAMES) return false;
+      sink?.push(value.slice(start, end).toLowerCase());
     } else if (++empty > MAX_EMPTY_ELEMENTS) {
       return false;
     }
+    if (i === length) return true;
+    if (c !== COMMA) return false;
     i++;
   }
-  return true;
 }

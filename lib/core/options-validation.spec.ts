@@ -1,6 +1,10 @@
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { CorsOptions } from './cors-options.js';
 import { checkCombination, checkOptionFields, CORS_OPTION_KEYS, listOption, MODULE_ONLY_OPTION_KEYS } from './options-validation.js';
+import { loadPublicSuffixList } from './origin-pattern.js';
+
+// "*." origin patterns are checked against the Public Suffix List, which is loaded on demand.
+beforeAll(() => loadPublicSuffixList());
 
 const PLACE = 'CorsModule options';
 const ORIGIN = 'https://app.example.com';
@@ -36,7 +40,14 @@ describe('checkOptionFields: valid options', () => {
       options: { origin: [ORIGIN, 'https://*.example.com', 'http://localhost:*', 'http://*.example.com:*', 'null', 'http://[::1]:3000', /^https:\/\/x\.example$/] },
       moduleLevel: true,
     },
-    { name: 'custom methods in any case', options: { methods: ['GET', 'PURGE', 'patch'] }, moduleLevel: false },
+    { name: 'custom methods in upper case', options: { methods: ['GET', 'PURGE', 'PATCH'] }, moduleLevel: false },
+    { name: "methods '*' (any method)", options: { methods: '*' }, moduleLevel: false },
+    { name: "methods ['*']", options: { methods: ['*'] }, moduleLevel: false },
+    { name: "methods '*' with spaces", options: { methods: ' * ' }, moduleLevel: false },
+    { name: 'maxAge at the Chromium cap', options: { maxAge: 7200 }, moduleLevel: false },
+    { name: 'originTimeout at the longest timer', options: { originTimeout: 2 ** 31 - 1 }, moduleLevel: true },
+    { name: 'origins with trailing dots', options: { origin: ['https://a.com.', 'https://*.example.com.'] }, moduleLevel: false },
+    { name: '*. on a name the Public Suffix List does not list', options: { origin: ['https://*.internal', 'http://*.localhost:*', 'https://*.corp.example.internal'] }, moduleLevel: false },
     { name: 'methods as a comma-separated string', options: { methods: 'GET,HEAD,PUT,PATCH,POST,DELETE' }, moduleLevel: false },
     { name: 'allowedHeaders list', options: { allowedHeaders: ['Content-Type', 'Authorization', 'X-Request-Id'] }, moduleLevel: false },
     { name: "allowedHeaders '*'", options: { allowedHeaders: '*' }, moduleLevel: false },
@@ -96,6 +107,13 @@ const FIELD_RULES: ProblemRow[] = [
   { name: "'*.' on a bare TLD (C-17)", options: { origin: 'https://*.com' }, message: /public suffix "\.com"/, fix: /https:\/\/\*\.example\.com/ },
   { name: "'*.' on a multi-label public suffix", options: { origin: 'https://*.co.uk' }, message: /public suffix "\.co\.uk"/, fix: /https:\/\/\*\.example\.co\.uk/ },
   { name: "'*.' on a private public suffix", options: { origin: ['https://*.github.io'] }, message: /public suffix/, fix: /example/ },
+  { name: "'*.' on a domain holding public suffixes", options: { origin: ['https://*.amazonaws.com'] }, message: /public suffixes such as/, fix: /example/ },
+  // origins a browser never sends: the URL parser serializes them otherwise
+  { name: 'IPv4 with a missing part', options: { origin: 'http://127.1' }, message: /"http:\/\/127\.1" is not written as browsers send it/, fix: /^write "http:\/\/127\.0\.0\.1"$/ },
+  { name: 'uncompressed IPv6', options: { origin: ['http://[0:0:0:0:0:0:0:1]:3000'] }, message: /not written as browsers send it/, fix: /^write "http:\/\/\[::1\]:3000"$/ },
+  { name: 'invalid punycode', options: { origin: 'http://xn--f' }, message: /host browsers cannot parse/, fix: /as the browser sends it/ },
+  { name: 'whitespace and upper case: the fix fixes both', options: { origin: [' https://B.example'] }, message: /whitespace/, fix: /^write "https:\/\/b\.example"$/ },
+  { name: 'RegExp ending in an escaped dollar', options: { origin: /^https:\/\/a\.com\$/ }, message: /not anchored/, fix: /\\\$\$\/$/ },
   // CONNECT/TRACE/TRACK or invalid method tokens
   { name: 'CONNECT (C-05)', options: { methods: ['GET', 'CONNECT'] }, message: /CONNECT/, fix: /remove CONNECT/ },
   { name: 'TRACE', options: { methods: 'GET,TRACE' }, message: /TRACE/, fix: /remove TRACE/ },
@@ -105,6 +123,12 @@ const FIELD_RULES: ProblemRow[] = [
   { name: 'non-ASCII method (C-19)', options: { methods: ['résumé'] }, message: /"résumé" is not a valid method/, fix: /remove/ },
   { name: 'method with a separator', options: { methods: ['GET;'] }, message: /not a valid method/, fix: /remove/ },
   { name: 'methods not strings', options: { methods: [1, 2] }, message: /methods .* is not a string or an array of strings/, fix: /methods:/ },
+  // lower-case methods: Node answers 400 to them; browsers upper-case only the six Fetch names
+  { name: 'a lower-case custom method', options: { methods: ['GET', 'patch'] }, message: /^method patch has lower-case letters; browsers send patch as written \(Fetch upper-cases only DELETE, GET, HEAD, OPTIONS, POST, PUT\) and Node refuses lower-case methods$/, fix: /^write \["GET","PATCH"\]$/ },
+  { name: 'a mixed-case method in a string', options: { methods: 'GET,Post' }, message: /^method Post has lower-case letters; browsers send POST and Node refuses lower-case methods$/, fix: /^write \["GET","POST"\]$/ },
+  // '*' means any method, and is the whole list
+  { name: "'*' with other methods", options: { methods: ['*', 'GET'] }, message: /'\*' already allows every method/, fix: /methods: '\*'/ },
+  { name: "'*' with other methods in a string", options: { methods: 'GET, *' }, message: /'\*' already allows every method/, fix: /without '\*'/ },
   // invalid header names
   { name: 'allowedHeaders name with a space', options: { allowedHeaders: ['X Request'] }, message: /allowedHeaders entry "X Request" is not a valid header name/, fix: /header names/ },
   { name: 'allowedHeaders non-ASCII name (C-10)', options: { allowedHeaders: ['résumé'] }, message: /allowedHeaders entry "résumé"/, fix: /header names/ },
@@ -118,6 +142,13 @@ const FIELD_RULES: ProblemRow[] = [
   { name: 'maxAge as a string', options: { maxAge: '600' }, message: /maxAge "600"/, fix: /maxAge: 600/ },
   { name: 'maxAge NaN', options: { maxAge: Number.NaN }, message: /maxAge/, fix: /maxAge: 600/ },
   { name: 'maxAge Infinity', options: { maxAge: Number.POSITIVE_INFINITY }, message: /maxAge/, fix: /maxAge: 600/ },
+  // maxAge above what any browser keeps (and 1e21 would be sent as "1e+21")
+  { name: 'maxAge one second over a day', options: { maxAge: 86401 }, message: /^maxAge 86401 is above 86400: no browser caches a preflight longer than 86400 s \(Firefox; Chromium caps at 7200\)$/, fix: /^write maxAge: 7200$/ },
+  { name: 'maxAge 1e21', options: { maxAge: 1e21 }, message: /no browser caches a preflight longer than 86400 s/, fix: /^write maxAge: 7200$/ },
+  // originTimeout beyond what a Node timer can wait
+  { name: 'originTimeout of 2^31 ms', options: { originTimeout: 2 ** 31 }, message: /originTimeout 2147483648 is above 2147483647 ms.*after 1 ms/, fix: /originTimeout: 2147483647/ },
+  { name: 'originTimeout of a year', options: { originTimeout: 365 * 24 * 3600 * 1000 }, message: /is above 2147483647 ms/, fix: /originTimeout: 1000/ },
+  { name: 'originTimeout fractional', options: { originTimeout: 1.5 }, message: /originTimeout 1\.5 is not a whole number/, fix: /originTimeout: 1000/ },
   // optionsSuccessStatus not 2xx
   { name: 'optionsSuccessStatus 199', options: { optionsSuccessStatus: 199 }, message: /optionsSuccessStatus 199 is not a 2xx status/, fix: /204/ },
   { name: 'optionsSuccessStatus 300', options: { optionsSuccessStatus: 300 }, message: /optionsSuccessStatus 300/, fix: /204/ },
@@ -220,6 +251,29 @@ describe('checkCombination: one row per rule', () => {
       expect.stringMatching(/exposedHeaders '\*'/),
       expect.stringMatching(/privateNetwork/),
     ]);
+  });
+});
+
+describe('checkOptionFields: lower-case methods', () => {
+  it('reports each lower-case method, each fix naming the whole list in upper case', () => {
+    const problems = checkOptionFields({ methods: ['get', 'put'] }, PLACE, false);
+    expect(problems.map(({ message, fix }) => ({ message, fix }))).toEqual([
+      { message: 'method get has lower-case letters; browsers send GET and Node refuses lower-case methods', fix: 'write ["GET","PUT"]' },
+      { message: 'method put has lower-case letters; browsers send PUT and Node refuses lower-case methods', fix: 'write ["GET","PUT"]' },
+    ]);
+  });
+
+  it.each([
+    { methods: ['get', 'put'] as string | string[] },
+    { methods: 'get, Put,PATCH' },
+    { methods: ['delete', 'trace', 'GET', 'get'] },
+    { methods: ['purge', 'x y', 'Options'] },
+  ])('suggests a list that passes validation for $methods', ({ methods }) => {
+    const fixes = checkOptionFields({ methods }, PLACE, false)
+      .map((problem) => /^write (\[.*\])$/.exec(problem.fix)?.[1])
+      .filter((fix) => fix !== undefined);
+    expect(fixes.length).toBeGreaterThan(0);
+    for (const fix of fixes) expect(checkOptionFields({ methods: JSON.parse(fix) as string[] }, PLACE, false)).toEqual([]);
   });
 });
 

@@ -17,9 +17,11 @@ export const CORS_OPTION_KEYS: readonly (keyof CorsOptions)[] = [
 ];
 
 /** Keys accepted only by `CorsModule.forRoot()`. */
-export const MODULE_ONLY_OPTION_KEYS = ['rejectDisallowedOrigins', 'unknownRoutes', 'debug', 'originTimeout', 'originCache'] as const;
+export const MODULE_ONLY_OPTION_KEYS = ['rejectDisallowedOrigins', 'unknownRoutes', 'paths', 'debug', 'originTimeout', 'originCache'] as const;
 
 const UNKNOWN_ROUTES_VALUES = ['defaults', 'deny', 'skip'];
+/** Longest preflight cache any browser keeps (Firefox: 24 h; Chromium: 2 h). */
+const MAX_MAX_AGE = 86400;
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
 /** Splits a list option given as a comma-separated string or an array into trimmed items. */
@@ -85,26 +87,58 @@ function checkOrigin(origin: unknown): CorsProblemDetail[] {
   return problems;
 }
 
+function isStringList(value: unknown): value is string | string[] {
+  return typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'));
+}
+
 function checkList(
   name: string,
   value: unknown,
   checkItem: (item: string) => CorsProblemDetail | undefined,
 ): CorsProblemDetail[] {
   if (value === undefined) return [];
-  if (typeof value !== 'string' && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) {
+  if (!isStringList(value)) {
     return [{ message: `${name} ${describe(value)} is not a string or an array of strings`, fix: `write e.g. ${name}: ['X-Request-Id']` }];
   }
   return listOption(value).flatMap((item) => checkItem(item) ?? []);
 }
 
-function checkMethod(method: string): CorsProblemDetail | undefined {
-  if (!isToken(method)) {
-    return { message: `method ${JSON.stringify(method)} is not a valid method token`, fix: 'remove the spaces or symbols from it' };
+/** Methods Fetch upper-cases before sending (Fetch §2.2.1 "normalize"); browsers send others as written. */
+const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+
+/**
+ * Checks `methods`: each a method token that browsers can send, in upper case, or `'*'` alone
+ * for any method.
+ */
+function checkMethods(value: unknown): CorsProblemDetail[] {
+  if (value === undefined) return [];
+  if (!isStringList(value)) {
+    return [{ message: `methods ${describe(value)} is not a string or an array of strings`, fix: "write e.g. methods: ['GET', 'POST']" }];
   }
-  if (FORBIDDEN_METHODS.has(method.toUpperCase())) {
-    return { message: `method ${method} can never be sent by a browser`, fix: `remove ${method}` };
+  const methods = listOption(value);
+  if (methods.length === 0) {
+    return [{ message: 'methods is empty, so no cross-origin request could ever be allowed', fix: 'list the methods, or use @Cors(false) to disable CORS' }];
   }
-  return undefined;
+  const problems: CorsProblemDetail[] = [];
+  if (methods.includes('*') && methods.some((method) => method !== '*')) {
+    problems.push({ message: `methods ${describe(value)} lists '*' with other methods; '*' already allows every method`, fix: "write methods: '*', or list the methods without '*'" });
+  }
+  const usable = (method: string) => method !== '*' && isToken(method) && !FORBIDDEN_METHODS.has(method.toUpperCase());
+  const upperCased = [...new Set(methods.filter(usable).map((method) => method.toUpperCase()))];
+  for (const method of methods) {
+    if (method === '*') continue;
+    if (!isToken(method)) {
+      problems.push({ message: `method ${JSON.stringify(method)} is not a valid method token`, fix: 'remove the spaces or symbols from it' });
+    } else if (FORBIDDEN_METHODS.has(method.toUpperCase())) {
+      problems.push({ message: `method ${method} can never be sent by a browser`, fix: `remove ${method}` });
+    } else if (method !== method.toUpperCase()) {
+      const upper = method.toUpperCase();
+      // llhttp answers 400 to any method with a lower-case letter, before CORS could run.
+      const sent = NORMALIZED_METHODS.has(upper) ? `browsers send ${upper}` : `browsers send ${method} as written (Fetch upper-cases only ${[...NORMALIZED_METHODS].join(', ')})`;
+      problems.push({ message: `method ${method} has lower-case letters; ${sent} and Node refuses lower-case methods`, fix: `write ${JSON.stringify(upperCased)}` });
+    }
+  }
+  return problems;
 }
 
 function checkHeaderName(option: string): (name: string) => CorsProblemDetail | undefined {
@@ -118,6 +152,52 @@ function checkBoolean(name: string, value: unknown): CorsProblemDetail[] {
   return value === undefined || typeof value === 'boolean'
     ? []
     : [{ message: `${name} ${describe(value)} is not a boolean`, fix: `write ${name}: true or ${name}: false` }];
+}
+
+/** Longest delay Node's timers accept (2³¹−1 ms, about 24.8 days); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Most `originCache.max`: lru-cache allocates room for `max` entries up front, per origin function. */
+const MAX_ORIGIN_CACHE_ENTRIES = 1_000_000;
+const ORIGIN_CACHE_KEYS = ['max', 'ttl', 'failureTtl', 'key'];
+
+function checkMilliseconds(name: string, value: unknown, example: string): CorsProblemDetail[] {
+  if (!(Number.isInteger(value) && (value as number) > 0)) {
+    return [{ message: `${name} ${describe(value)} is not a whole number of milliseconds > 0`, fix: `write e.g. ${example}` }];
+  }
+  if ((value as number) <= MAX_TIMER_MS) return [];
+  return [
+    {
+      message: `${name} ${value} is above ${MAX_TIMER_MS} ms, the longest timer Node supports; Node fires longer ones after 1 ms`,
+      fix: `write at most ${name}: ${MAX_TIMER_MS} (about 24.8 days), e.g. ${example}`,
+    },
+  ];
+}
+
+function checkOriginFunctionSettings(originTimeout: unknown, originCache: unknown): CorsProblemDetail[] {
+  const details = originTimeout === undefined ? [] : checkMilliseconds('originTimeout', originTimeout, 'originTimeout: 1000');
+  if (originCache === undefined) return details;
+  const example = 'originCache: { max: 1000, ttl: 60000 }';
+  if (typeof originCache !== 'object' || originCache === null || Array.isArray(originCache)) {
+    return [...details, { message: `originCache ${describe(originCache)} is not an object`, fix: `write e.g. ${example}` }];
+  }
+  const { max, ttl, failureTtl, key } = originCache as Record<string, unknown>;
+  for (const name of Object.keys(originCache)) {
+    if (ORIGIN_CACHE_KEYS.includes(name)) continue;
+    const suggestion = closestKey(name, ORIGIN_CACHE_KEYS);
+    details.push({ message: `unknown originCache option "${name}"`, fix: suggestion ? `did you mean "${suggestion}"?` : `remove it; known: ${ORIGIN_CACHE_KEYS.join(', ')}` });
+  }
+  if (!(Number.isInteger(max) && (max as number) > 0 && (max as number) <= MAX_ORIGIN_CACHE_ENTRIES)) {
+    details.push({
+      message: `originCache.max ${describe(max)} is not a whole number from 1 to ${MAX_ORIGIN_CACHE_ENTRIES} (room for max entries is allocated up front for each origin function)`,
+      fix: `write e.g. ${example}`,
+    });
+  }
+  details.push(...checkMilliseconds('originCache.ttl', ttl, example));
+  if (failureTtl !== undefined) details.push(...checkMilliseconds('originCache.failureTtl', failureTtl, 'failureTtl: 5000'));
+  if (key !== undefined && typeof key !== 'function') {
+    details.push({ message: `originCache.key ${describe(key)} is not a function`, fix: "write e.g. key: (origin, request) => `${origin} ${request.headers['x-tenant']}`" });
+  }
+  return details;
 }
 
 /**
@@ -139,29 +219,24 @@ export function checkOptionFields(options: object, place: string, moduleLevel: b
     });
   }
   details.push(...checkOrigin(record.origin));
-  details.push(...checkList('methods', record.methods, checkMethod));
-  const methods = record.methods;
-  const methodsAreStrings = typeof methods === 'string' || (Array.isArray(methods) && methods.every((item) => typeof item === 'string'));
-  if (methodsAreStrings && listOption(methods as string | string[]).length === 0) {
-    details.push({ message: 'methods is empty, so no cross-origin request could ever be allowed', fix: "list the methods, or use @Cors(false) to disable CORS" });
-  }
+  details.push(...checkMethods(record.methods));
   details.push(...checkList('allowedHeaders', record.allowedHeaders, checkHeaderName('allowedHeaders')));
   details.push(...checkList('exposedHeaders', record.exposedHeaders, checkHeaderName('exposedHeaders')));
   for (const key of ['credentials', 'preflightContinue', 'privateNetwork', 'rejectDisallowedOrigins', 'debug']) {
     details.push(...checkBoolean(key, record[key]));
   }
-  const { maxAge, optionsSuccessStatus, unknownRoutes, originTimeout, originCache } = record;
-  if (originTimeout !== undefined && !(Number.isInteger(originTimeout) && (originTimeout as number) > 0)) {
-    details.push({ message: `originTimeout ${describe(originTimeout)} is not a whole number of milliseconds > 0`, fix: 'write e.g. originTimeout: 1000' });
+  const { maxAge, optionsSuccessStatus, unknownRoutes, originTimeout, originCache, paths } = record;
+  if (paths !== undefined && !Array.isArray(paths)) {
+    details.push({ message: `paths ${describe(paths)} is not an array`, fix: "write e.g. paths: [{ path: '/graphql', origin: ['https://app.example.com'] }]" });
   }
-  if (originCache !== undefined) {
-    const { max, ttl } = (originCache ?? {}) as { max?: unknown; ttl?: unknown };
-    if (!(Number.isInteger(max) && (max as number) > 0 && Number.isInteger(ttl) && (ttl as number) > 0)) {
-      details.push({ message: `originCache ${describe(originCache)} needs a whole number max > 0 and ttl > 0 (milliseconds)`, fix: 'write e.g. originCache: { max: 1000, ttl: 60000 }' });
-    }
-  }
+  details.push(...checkOriginFunctionSettings(originTimeout, originCache));
   if (maxAge !== undefined && !(Number.isInteger(maxAge) && (maxAge as number) >= 0)) {
     details.push({ message: `maxAge ${describe(maxAge)} is not a whole number of seconds >= 0`, fix: 'write e.g. maxAge: 600' });
+  } else if (typeof maxAge === 'number' && maxAge > MAX_MAX_AGE) {
+    details.push({
+      message: `maxAge ${describe(maxAge)} is above ${MAX_MAX_AGE}: no browser caches a preflight longer than ${MAX_MAX_AGE} s (Firefox; Chromium caps at 7200)`,
+      fix: 'write maxAge: 7200',
+    });
   }
   if (optionsSuccessStatus !== undefined && !(Number.isInteger(optionsSuccessStatus) && (optionsSuccessStatus as number) >= 200 && (optionsSuccessStatus as number) <= 299)) {
     details.push({ message: `optionsSuccessStatus ${describe(optionsSuccessStatus)} is not a 2xx status; browsers fail any other preflight status`, fix: 'write 204 (the default) or 200' });

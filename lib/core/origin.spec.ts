@@ -17,6 +17,10 @@ describe('parseOrigin', () => {
     { name: 'scheme with digits, plus and dot', value: 'web+app.v2://example.com', expected: { scheme: 'web+app.v2', host: 'example.com', port: '' } },
     { name: 'underscore and hyphen in host', value: 'http://ex_am-ple.com:3999', expected: { scheme: 'http', host: 'ex_am-ple.com', port: '3999' } },
     { name: 'punycode host', value: 'https://xn--bcher-kva.example', expected: { scheme: 'https', host: 'xn--bcher-kva.example', port: '' } },
+    // Browsers keep the dot of a fully qualified name typed in the address bar, and send it.
+    { name: 'trailing dot in host', value: 'https://example.com.', expected: { scheme: 'https', host: 'example.com.', port: '' } },
+    { name: 'trailing dot before a port', value: 'http://localhost.:3000', expected: { scheme: 'http', host: 'localhost.', port: '3000' } },
+    { name: 'trailing dot after one label', value: 'http://intranet.', expected: { scheme: 'http', host: 'intranet.', port: '' } },
   ];
 
   it.each(valid)('parses $name ($value)', ({ value, expected }) => {
@@ -49,7 +53,11 @@ describe('parseOrigin', () => {
     { name: 'negative port', value: 'https://example.com:-1' },
     { name: 'leading dot in host', value: 'https://.example.com' },
     { name: 'double dot in host', value: 'https://example..com' },
-    { name: 'trailing dot in host', value: 'https://example.com.' },
+    { name: 'two trailing dots in host', value: 'https://example.com..' },
+    { name: 'two trailing dots before a port', value: 'https://example.com..:8080' },
+    { name: 'a dot alone as host', value: 'https://.' },
+    { name: 'a dot alone as host, with a port', value: 'https://.:8080' },
+    { name: 'leading and trailing dot', value: 'https://.example.com.' },
     { name: 'space in host', value: 'https://exa mple.com' },
     { name: 'leading space', value: ' https://example.com' },
     { name: 'trailing space', value: 'https://example.com ' },
@@ -115,6 +123,7 @@ describe('isSameOrigin', () => {
     { name: 'Host in upper case', origin: 'http://localhost:3000', host: 'LOCALHOST:3000', expected: true },
     { name: 'IPv6 with port', origin: 'http://[::1]:3000', host: '[::1]:3000', expected: true },
     { name: 'IPv6 without port', origin: 'http://[::1]', host: '[::1]', expected: true },
+    { name: 'trailing dot on both', origin: 'https://example.com.', host: 'example.com.', expected: true },
     { name: 'different port', origin: 'http://localhost:3000', host: 'localhost:3001', expected: false },
     { name: 'origin port vs Host without port', origin: 'https://example.com:8443', host: 'example.com', expected: false },
     { name: 'https origin, Host on port 80', origin: 'https://example.com', host: 'example.com:80', expected: false },
@@ -123,6 +132,8 @@ describe('isSameOrigin', () => {
     { name: 'Host is a subdomain of the origin', origin: 'https://example.com', host: 'a.example.com', expected: false },
     { name: 'suffix attack', origin: 'https://example.com.evil.net', host: 'example.com', expected: false },
     { name: 'IPv6 different port', origin: 'http://[::1]:3000', host: '[::1]:3001', expected: false },
+    { name: 'trailing dot on the origin only (another origin)', origin: 'https://example.com.', host: 'example.com', expected: false },
+    { name: 'trailing dot on Host only', origin: 'https://example.com', host: 'example.com.', expected: false },
     { name: 'no Host header', origin: 'https://example.com', host: undefined, expected: false },
     { name: 'empty Host header', origin: 'https://example.com', host: '', expected: false },
     { name: 'Host with empty port', origin: 'https://example.com', host: 'example.com:', expected: false },

@@ -48,8 +48,10 @@ function isIpv6Char(c: number): boolean {
 
 /**
  * Parses a serialized origin as browsers send it (`scheme://host[:port]`: lower case, ASCII, no
- * path, no userinfo). Returns `undefined` for anything else, `null` included. Runs in time linear
- * in the value's length and gives up past {@link MAX_ORIGIN_LENGTH}.
+ * path, no userinfo). A host name may end in one dot (`https://example.com.`, a fully qualified
+ * name that browsers keep as typed); empty labels are refused. Returns `undefined` for anything
+ * else, `null` included. Runs in time linear in the value's length and gives up past
+ * {@link MAX_ORIGIN_LENGTH}.
  */
 export function parseOrigin(value: string): ParsedOrigin | undefined {
   const length = value.length;
@@ -78,7 +80,9 @@ export function parseOrigin(value: string): ParsedOrigin | undefined {
       if (!isHostChar(c) || (c === Char.Dot && previous === Char.Dot)) return undefined;
       previous = c;
     }
-    if (j === hostStart || previous === Char.Dot) return undefined;
+    // A dot after a non-empty label may end the host: URL host parsing (URL Standard §3.5) keeps
+    // it, so browsers send it. Two dots in a row were refused above: at most one trailing dot.
+    if (j === hostStart) return undefined;
     hostEnd = j;
   }
   const host = value.slice(hostStart, hostEnd);

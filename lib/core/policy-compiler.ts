@@ -1,4 +1,5 @@
-import type { CorsDecoratorArgument, CorsModuleOptions, CorsOptions } from './cors-options.js';
+import { match } from 'path-to-regexp';
+import type { CorsDecoratorArgument, CorsModuleOptions, CorsOptions, CorsPathOptions } from './cors-options.js';
 import { CorsPolicy } from './cors-policy.js';
 import type { CorsProblem } from './cors-problem.js';
 import { DEFAULT_ORIGIN_TIMEOUT } from './origin-function.js';
@@ -27,10 +28,21 @@ export interface HandlerLevels {
   readonly handlerArgument: CorsDecoratorArgument | undefined;
 }
 
+/** The policy of a `paths` entry and the request paths it covers. */
+export interface CorsPathRoute {
+  readonly route: CorsRoute;
+  /** The pattern as configured. */
+  readonly path: string;
+  /** Whether a request path (query excluded) is one the pattern covers. */
+  readonly matches: (pathname: string) => boolean;
+}
+
 /** Everything compiled from one set of module options. */
 export interface CompiledPolicies {
   /** The policy of each handler, in the order of the levels given. */
   readonly routes: readonly CorsRoute[];
+  /** The `paths` entries, in order: the first matching one applies. */
+  readonly paths: readonly CorsPathRoute[];
   /** The module options' own policy. */
   readonly moduleRoute: CorsRoute;
   /** What requests no Nest handler serves get (`unknownRoutes`). */
@@ -74,10 +86,40 @@ export function compilePolicies(
     if (!scopeRoute) scopes.set(levels.scope, (scopeRoute = compileScope(levels, moduleCors, moduleRoute.policy, compile, problems)));
     return compileHandler(levels, scopeRoute, moduleCors, compile, problems);
   });
+  const paths = Array.isArray(moduleOptions.paths) ? moduleOptions.paths.map((entry, index) => compilePath(entry, index, moduleCors, compile, problems)) : [];
   if (problems.length > 0) return { problems: dedupe(problems) };
   const unknownRoute =
     moduleOptions.unknownRoutes === 'deny' ? { policy: new CorsPolicy(false), name: "unknown route (unknownRoutes: 'deny')" } : moduleRoute;
-  return { routes, moduleRoute, unknownRoute };
+  return { routes, paths: paths.filter((path): path is CorsPathRoute => path !== undefined), moduleRoute, unknownRoute };
+}
+
+/** A `paths` entry: a pattern plus `@Cors()` options, merged over the module options like a controller's. */
+function compilePath(entry: CorsPathOptions, index: number, moduleCors: CorsOptions, compile: Compile, problems: CorsProblem[]): CorsPathRoute | undefined {
+  const isObject = typeof entry === 'object' && entry !== null && !Array.isArray(entry);
+  const path: unknown = isObject ? entry.path : undefined;
+  const place = `CorsModule paths[${index}]${typeof path === 'string' ? ` (${path})` : ''}`;
+  const example = "write e.g. { path: '/graphql', origin: ['https://app.example.com'] }";
+  if (!isObject) {
+    problems.push({ place, message: 'is not an object of @Cors() options with a path', fix: example });
+    return undefined;
+  }
+  const { path: _path, ...options } = entry;
+  problems.push(...checkOptionFields(options, place, false));
+  let matches: ((pathname: string) => boolean) | undefined;
+  if (typeof path !== 'string' || !path.startsWith('/')) {
+    problems.push({ place, message: `path ${JSON.stringify(path)} is not a path pattern starting with "/"`, fix: example });
+  } else {
+    try {
+      const matcher = match(path, { sensitive: false, trailing: true, end: true, decode: false });
+      matches = (pathname) => matcher(pathname) !== false;
+    } catch (error) {
+      problems.push({ place, message: `path ${JSON.stringify(path)} is not a path-to-regexp 8 pattern: ${(error as Error).message}`, fix: "write it as Express 5 routes are written, e.g. '/assets/*file' for a wildcard" });
+    }
+  }
+  const merged = mergeCorsLevels(moduleCors, [options]);
+  if (merged !== false) problems.push(...newCombinationProblems(merged, moduleCors, place));
+  if (!matches) return undefined;
+  return { route: { policy: compile(merged, place), name: place }, path: path as string, matches };
 }
 
 type Compile = (options: CorsOptions | false, place: string) => CorsPolicy;

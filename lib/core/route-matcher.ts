@@ -100,6 +100,21 @@ function staticSegments(path: string): string[] {
   return segments;
 }
 
+/** What routing found for one request, kept for the finds of its other methods. */
+interface RequestRouting {
+  readonly request: RoutedRequest;
+  readonly url: string;
+  readonly pathname: string | undefined;
+  readonly candidates: readonly number[];
+  /** Per candidate: 0 not tried yet, 1 its path matches, 2 it does not, 3 matching threw. */
+  readonly matched: Uint8Array;
+}
+
+const NOT_TRIED = 0;
+const MATCHES = 1;
+const NO_MATCH = 2;
+const THREW = 3;
+
 /**
  * First registered wins, as on Express: routes are tried in registration order and the first
  * whose path, method and host match serves the request. An index of the routes by the static
@@ -111,6 +126,8 @@ export class OrderedRouteMatcher<T> implements RouteMatcher<T> {
   readonly readsHostname: boolean;
   private readonly root: PrefixNode = { children: new Map(), routes: [] };
   private readonly singles: (readonly T[] | undefined)[];
+  /** The last request routed: a preflight asks for every method of one request in turn. */
+  private last: RequestRouting | undefined;
 
   constructor(
     private readonly routes: readonly OrderedRoute<T>[],
@@ -135,23 +152,37 @@ export class OrderedRouteMatcher<T> implements RouteMatcher<T> {
   }
 
   find(method: string, request: RoutedRequest): readonly T[] | undefined {
-    const pathname = this.options.pathnameOf(request);
+    const routing = this.routingOf(request);
+    const { pathname, candidates, matched } = routing;
     if (pathname === undefined) return undefined;
     let union: T[] | undefined;
-    for (const index of this.candidates(pathname)) {
+    for (let position = 0; position < candidates.length; position++) {
+      const index = candidates[position];
       const route = this.routes[index];
       if (!servesMethod(route.methods, method)) continue;
-      try {
-        if (!route.matches(pathname)) continue;
-      } catch {
-        return union;
+      if (matched[position] === NOT_TRIED) {
+        try {
+          matched[position] = route.matches(pathname) ? MATCHES : NO_MATCH;
+        } catch {
+          matched[position] = THREW;
+        }
       }
+      if (matched[position] === NO_MATCH) continue;
+      if (matched[position] === THREW) return union;
       if (route.hosts && !route.hosts.some((host) => request.hostname !== undefined && host.test(request.hostname))) continue;
       if (route.entry === undefined) return union;
       if (!route.conditional) return union ? [...union, route.entry] : this.singles[index];
       (union ??= []).push(route.entry);
     }
     return union;
+  }
+
+  private routingOf(request: RoutedRequest): RequestRouting {
+    const last = this.last;
+    if (last && last.request === request && last.url === request.url) return last;
+    const pathname = this.options.pathnameOf(request);
+    const candidates = pathname === undefined ? [] : this.candidates(pathname);
+    return (this.last = { request, url: request.url, pathname, candidates, matched: new Uint8Array(candidates.length) });
   }
 
   private key(segment: string): string {

@@ -1,4 +1,4 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, InternalServerErrorException, Param } from '@nestjs/common';
 import { Cors } from '../../lib/index.js';
 import { Public } from '../auth/auth.guard.js';
 import { CorsExplainer } from './cors-explainer.js';
@@ -12,9 +12,10 @@ export class DiagnosticsController {
     private readonly explainer: CorsExplainer,
   ) {}
 
+  /** An expected 500 for the playground: an HttpException, so Nest answers it without logging a stack trace. */
   @Get('error')
   fail(): never {
-    throw new Error('Simulated failure');
+    throw new InternalServerErrorException('Simulated failure');
   }
 
   /** What the API saw and decided for every request tagged `?call=<callId>`. Any page may read it. */

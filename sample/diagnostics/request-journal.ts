@@ -19,12 +19,17 @@ export interface JournalEntry {
   hadAuthorization: boolean;
   /** The response status once headers are sent (an open event stream has one too), else null. */
   status: number | null;
-  /** What nest-cors logged about this request (it logs each kind of decision once, so often nothing). */
+  /**
+   * What nest-cors logged about this request: the first of each kind of decision in a minute,
+   * then a count, so often nothing.
+   */
   corsDecisions: string[];
+  /** Why nest-cors refused the request, or why the browser will refuse its response (`debug: true`), every time. */
+  corsReason: string | null;
 }
 
 interface Recorded {
-  entry: Omit<JournalEntry, 'status'>;
+  entry: Omit<JournalEntry, 'status' | 'corsReason'>;
   response: ServerResponse;
 }
 
@@ -94,6 +99,15 @@ export class RequestJournal {
   }
 }
 
+/** The response header nest-cors explains its refusals in, with `debug: true`. */
+const CORS_REASON_HEADER = 'x-cors-rejection';
+
 function toEntry({ entry, response }: Recorded): JournalEntry {
-  return { ...entry, corsDecisions: [...entry.corsDecisions], status: response.headersSent ? response.statusCode : null };
+  const reason = response.getHeader(CORS_REASON_HEADER);
+  return {
+    ...entry,
+    corsDecisions: [...entry.corsDecisions],
+    corsReason: reason === undefined ? null : String(reason),
+    status: response.headersSent ? response.statusCode : null,
+  };
 }

@@ -91,6 +91,33 @@ const calls = [
     run: (url, runId) => fetch(url(`/api/notes/playground-${runId}`), { method: 'DELETE' }),
   },
   {
+    key: 'refused-header',
+    title: 'Header not allowed',
+    request: 'PUT /api/notes/:id + X-Debug-Token',
+    about: 'X-Debug-Token is not in the notes allowedHeaders: the preflight is refused, and the API says why.',
+    expected: ['blocked', 'blocked', 'allowed'],
+    run: (url, runId) => {
+      const body = JSON.stringify({ text: 'never written' });
+      return fetch(url(`/api/notes/playground-${runId}`), { method: 'PUT', headers: { ...jsonHeaders, 'X-Debug-Token': '1' }, body });
+    },
+  },
+  {
+    key: 'refused-method',
+    title: 'Method not allowed',
+    request: 'PUT /api/catalog/:sku',
+    about: "The catalogue's policy offers pages GET only; PUT is for server-side tools.",
+    expected: ['blocked', 'blocked', 'allowed'],
+    run: (url) => fetch(url('/api/catalog/mug-01'), { method: 'PUT', headers: jsonHeaders, body: JSON.stringify({ price: 1 }) }),
+  },
+  {
+    key: 'missing-credentials',
+    title: 'Credentials not allowed',
+    request: 'GET /api/notes/:id, credentials: "include"',
+    about: "The public handler sends no Access-Control-Allow-Credentials: with the session cookie sent, the browser hides the answer.",
+    expected: ['blocked', 'blocked', 'allowed'],
+    run: (url) => fetch(url('/api/notes/1'), { credentials: 'include' }),
+  },
+  {
     key: 'catalog',
     title: 'Public catalogue',
     request: 'GET /api/catalog',
@@ -235,6 +262,7 @@ function renderRequest(entry) {
     el('div', { class: 'request-line' }, el('code', {}, `${entry.method} ${path}`), ' → ', el('span', { class: statusClass }, status), ...flags),
     el('div', { class: `why ${verdictClass}` }, verdict),
     policy ? el('div', { class: 'policy' }, 'policy ', el('code', {}, policy)) : null,
+    entry.corsReason ? el('div', { class: 'decision' }, el('span', { class: 'log-label' }, 'X-Cors-Rejection'), entry.corsReason) : null,
     ...entry.corsDecisions.map((line) =>
       el('div', { class: 'decision' }, el('span', { class: 'log-label' }, 'nest-cors log'), withoutCallId(line)),
     ),

@@ -50,6 +50,9 @@ describe.each(ADAPTERS)('the playground page, in Chromium (%s)', (adapter) => {
       unauthorized: 'allowed 401',
       'public-get': 'allowed 200',
       'admin-delete': 'allowed 204',
+      'refused-header': 'blocked ',
+      'refused-method': 'blocked ',
+      'missing-credentials': 'blocked ',
       catalog: 'allowed 200',
       'server-error': 'allowed 500',
       'not-found': 'allowed 404',
@@ -61,12 +64,22 @@ describe.each(ADAPTERS)('the playground page, in Chromium (%s)', (adapter) => {
     expect(rows['cors-disabled'].apiSide).toContain('InternalController.metrics: CORS disabled (@Cors(false))');
   });
 
+  it("shows why a refused call failed on every run, from the API's X-Cors-Rejection header", async () => {
+    for (let run = 0; run < 2; run++) {
+      const rows = await runPlayground(suite.context, `${suite.stack.allowed.origin}/`);
+      expect(rows['refused-header'].apiSide).toContain('X-Cors-Rejectionheader x-debug-token not allowed');
+      expect(rows['refused-method'].apiSide).toContain('X-Cors-Rejectionmethod PUT not allowed (allowed: GET)');
+      expect(rows['missing-credentials'].apiSide).toContain('X-Cors-Rejectioncredentials not allowed for this route');
+      expect(rows['cors-disabled'].apiSide).toContain('X-Cors-RejectionCORS is disabled here (@Cors(false))');
+    }
+  });
+
   it('shows the other origin blocked everywhere except the public routes, with the reason', async () => {
     const rows = await runPlayground(suite.context, `${suite.stack.other.origin}/`);
 
     const allowed = Object.keys(rows).filter((call) => rows[call].outcome === 'allowed');
     expect(allowed).toEqual(['public-get', 'catalog']);
-    expect(Object.keys(rows)).toHaveLength(15);
+    expect(Object.keys(rows)).toHaveLength(18);
     expect(rows['simple-get'].apiSide).toContain(`${suite.stack.other.origin} may not GET here.`);
     expect(rows['admin-delete'].apiSide).toMatch(/OPTIONS \/api\/notes\/\S+ → 403/);
   });
@@ -74,7 +87,7 @@ describe.each(ADAPTERS)('the playground page, in Chromium (%s)', (adapter) => {
   it('shows every call succeeding on the page the API serves itself, where nothing is cross-origin', async () => {
     const rows = await runPlayground(suite.context, `${suite.stack.apiUrl}/`);
 
-    expect(Object.values(rows).map((row) => row.outcome)).toEqual(Array(15).fill('allowed'));
+    expect(Object.values(rows).map((row) => row.outcome)).toEqual(Array(18).fill('allowed'));
     expect(rows['cors-disabled'].status).toBe('200');
   });
 });

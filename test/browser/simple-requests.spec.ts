@@ -85,7 +85,7 @@ describe.each(ADAPTERS)('requests without preflight, in Chromium (%s)', (adapter
     const result = await fetchFrom(page, suite.stack.url('/api/diagnostics/error').url);
 
     expect(result).toMatchObject({ blocked: false, status: 500 });
-    expect(JSON.parse(result.blocked ? '' : result.body)).toEqual({ statusCode: 500, message: 'Internal server error' });
+    expect(JSON.parse(result.blocked ? '' : result.body)).toEqual({ statusCode: 500, message: 'Simulated failure', error: 'Internal Server Error' });
   });
 
   it('lets the allowed origin read a 404 for a path Nest does not know', async () => {

@@ -89,12 +89,12 @@ describe.each(ADAPTERS)('dynamic origins, reconfiguration and explain mode on %s
       await start({ origin: ['https://old.example'] });
       const cors = app!.get(CorsService);
       expect((await http().get('/shop').set('Origin', 'https://old.example')).status).toBe(200);
-      cors.setOrigins(['https://new.example']);
+      await cors.setOrigins(['https://new.example']);
       expect((await http().get('/shop').set('Origin', 'https://old.example')).status).toBe(403);
       const preflight = await http().options('/shop/1').set('Origin', 'https://new.example').set('Access-Control-Request-Method', 'PUT');
       expect(preflight.status).toBe(204);
       expect(preflight.headers['access-control-max-age']).toBe('30');
-      expect(() => cors.setOrigins(['https://bad.example/'])).toThrow(CorsConfigurationError);
+      await expect(cors.setOrigins(['https://bad.example/'])).rejects.toThrow(CorsConfigurationError);
       expect((await http().get('/shop').set('Origin', 'https://new.example')).status).toBe(200);
     });
 
@@ -103,7 +103,7 @@ describe.each(ADAPTERS)('dynamic origins, reconfiguration and explain mode on %s
       const cors = app!.get(CorsService);
       const results = await Promise.all(
         Array.from({ length: 40 }, async (_, i) => {
-          if (i % 5 === 0) cors.setOrigins(i % 10 === 0 ? ['https://b.example'] : ['https://a.example']);
+          if (i % 5 === 0) void cors.setOrigins(i % 10 === 0 ? ['https://b.example'] : ['https://a.example']);
           const origin = i % 2 === 0 ? 'https://a.example' : 'https://b.example';
           const res = await http().get('/shop').set('Origin', origin);
           return { status: res.status, acao: res.headers['access-control-allow-origin'], origin };

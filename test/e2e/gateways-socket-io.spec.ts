@@ -158,14 +158,14 @@ describe.each(ADAPTERS)('Socket.IO gateways on %s', (_name, adapter: AdapterFact
   it('applies CorsService.setOrigins() to new connections', async () => {
     const cors = app.get(CorsService);
     const before = cors.options.origin;
-    cors.setOrigins(['https://new.example']);
+    await cors.setOrigins(['https://new.example']);
     try {
       expect(await socketIo(url, 'websocket', 'https://new.example')).toEqual({ connected: true });
       expect(await socketIo(url, 'polling', APP)).toMatchObject({ connected: false });
       expect((await send(port, 'GET', HANDSHAKE, { Origin: 'https://new.example' })).headers['access-control-allow-origin']).toBe('https://new.example');
       expect(connected('EventsGateway')).toBe(1);
     } finally {
-      cors.setOrigins(before!);
+      await cors.setOrigins(before!);
     }
   });
 });

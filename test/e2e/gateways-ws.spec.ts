@@ -127,13 +127,13 @@ describe.each(ADAPTERS)('ws gateways on %s', (_name, adapter: AdapterFactory) =>
   it('applies CorsService.setOrigins() to new connections', async () => {
     const cors = app.get(CorsService);
     const before = cors.options.origin;
-    cors.setOrigins(['https://new.example']);
+    await cors.setOrigins(['https://new.example']);
     try {
       expect(await webSocket(`${url}/events`, 'https://new.example')).toEqual({ connected: true });
       expect(await webSocket(`${url}/events`, APP)).toMatchObject({ status: 403 });
       expect(called('EventsGateway')).toBe(1);
     } finally {
-      cors.setOrigins(before!);
+      await cors.setOrigins(before!);
     }
   });
 });
