@@ -14,13 +14,14 @@ import { compilePolicies, type CompiledPolicies, type CorsRoute, type HandlerLev
 import type { CorsPlatform, HttpAdapterLike } from './cors-platform.js';
 import { createCorsPlatform } from './cors-platform.factory.js';
 import { CorsSnapshot } from './cors-snapshot.js';
-import { readNestRoutes, type NestRoutes } from './nest-routes.reader.js';
+import { gatewayProblems } from './cors-gateways.js';
+import { readNestGateways, readNestRoutes, type NestGateway, type NestGateways, type NestRoutes } from './nest-routes.reader.js';
 
 /**
- * The lifecycle of the policies: at bootstrap it reads Nest's routes, compiles every handler's
- * effective policy and asks the adapter's platform for a router over the registered routes; at
- * run time it swaps in recompiled policies, one change at a time, following the `changeFeed`
- * from bootstrap to module destroy. Invalid options fail `app.init()` with one
+ * The lifecycle of the policies: at bootstrap it reads Nest's routes and gateways, compiles every
+ * handler's and gateway's effective policy and asks the adapter's platform for a router over the
+ * registered routes; at run time it swaps in recompiled policies, one change at a time, following
+ * the `changeFeed` from bootstrap to module destroy. Invalid options fail `app.init()` with one
  * {@link CorsConfigurationError} listing every problem.
  */
 @Injectable()
@@ -32,6 +33,7 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
   readonly changes: CorsChangeSync;
   private platform: CorsPlatform | undefined;
   private nest: NestRoutes = { handlers: [], routes: [] };
+  private nestGateways: NestGateways = { gateways: [], adapter: undefined };
   private snapshot: CorsSnapshot | undefined;
 
   constructor(
@@ -63,11 +65,18 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
     return snapshot;
   }
 
+  /** The app's WebSocket gateways, known from bootstrap on (empty before). */
+  get gateways(): readonly NestGateway[] {
+    return this.nestGateways.gateways;
+  }
+
   async onModuleInit(): Promise<void> {
     if (!this.platform) return;
     await this.platform.ready();
     this.metrics = await CorsMetrics.create();
-    this.nest = readNestRoutes({ discovery: this.discovery, scanner: this.scanner, reflector: this.reflector, moduleRef: this.moduleRef });
+    const sources = { discovery: this.discovery, scanner: this.scanner, reflector: this.reflector, moduleRef: this.moduleRef };
+    this.nest = readNestRoutes(sources);
+    this.nestGateways = readNestGateways(sources);
     await this.reconfigure(this.options ?? {});
     this.logRoutes();
     await this.changes.start();
@@ -91,7 +100,8 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
     const levels = this.levels();
     if (needsPublicSuffixList(originsOf(options, levels))) await loadPublicSuffixList();
     const compiled = compilePolicies(options, levels, (place, reason) => this.log.originFunctionFailed(place, reason));
-    if ('problems' in compiled) throw new CorsConfigurationError(compiled.problems);
+    const problems = [...('problems' in compiled ? compiled.problems : []), ...gatewayProblems(this.nestGateways)];
+    if ('problems' in compiled || problems.length > 0) throw new CorsConfigurationError(problems);
     const snapshot = this.build(options, compiled);
     const overlaps = pathOverlaps(compiled.paths, snapshot.matcher, this.servedRoutes(), (route) => route.name);
     if (overlaps.length > 0) throw new CorsConfigurationError(overlaps);
@@ -109,6 +119,7 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
     return { ...this.snapshot!.options, ...change };
   }
 
+  /** `compiled.routes` holds the handlers' routes, then the gateways'. */
   private build(options: CorsModuleOptions, compiled: CompiledPolicies): CorsSnapshot {
     const routesByHandler = new Map<Function, Map<Function, CorsRoute>>();
     this.nest.handlers.forEach(({ controller, handler }, index) => {
@@ -116,21 +127,32 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
       if (!routes) routesByHandler.set(controller, (routes = new Map()));
       routes.set(handler, compiled.routes[index]);
     });
-    return new CorsSnapshot(this.platform!.matcher(this.nest, compiled.routes), compiled, routesByHandler, options);
+    const first = this.nest.handlers.length;
+    const gateways = new Map(this.gateways.map(({ gateway }, index) => [gateway, compiled.routes[first + index]] as const));
+    return new CorsSnapshot(this.platform!.matcher(this.nest, compiled.routes), compiled, routesByHandler, options, gateways);
   }
 
   private servedRoutes(): ServedRoute[] {
     return this.nest.routes.map((route) => ({ path: route.path, name: this.nest.handlers[route.handler].name }));
   }
 
+  /** Every handler's levels, then every gateway's: a gateway is a scope without handlers. */
   private levels(): HandlerLevels[] {
-    return this.nest.handlers.map((handler) => ({
+    const handlers = this.nest.handlers.map((handler) => ({
       name: handler.name,
       scope: handler.controller,
       scopeName: handler.controller.name,
       scopeArgument: handler.controllerArgument,
       handlerArgument: handler.handlerArgument,
     }));
+    const gateways = this.gateways.map(({ gateway, name, corsArgument }) => ({
+      name,
+      scope: gateway,
+      scopeName: name,
+      scopeArgument: corsArgument,
+      handlerArgument: undefined,
+    }));
+    return [...handlers, ...gateways];
   }
 
   private logRoutes(): void {
@@ -142,6 +164,10 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
       if (description === undefined) descriptions.set(route.policy, (description = describePolicy(route.policy)));
       this.log.startup(`Mapped {${path}, ${method}} ${route.name}: ${description}`);
     });
+    for (const { gateway, name, port, path, namespace } of this.gateways) {
+      const place = [port === 0 ? 'HTTP server port' : `port ${port}`, path === undefined ? '' : `path ${String(path)}`, namespace === '/' ? '' : `namespace ${String(namespace)}`];
+      this.log.startup(`Gateway ${name} {${place.filter(Boolean).join(', ')}}: ${describePolicy(this.snapshot.policyForGateway(gateway)!.policy)}`);
+    }
   }
 }
 

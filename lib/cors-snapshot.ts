@@ -45,6 +45,7 @@ export class CorsSnapshot {
     readonly compiled: CompiledPolicies,
     private readonly routesByHandler: ReadonlyMap<Function, ReadonlyMap<Function, CorsRoute>>,
     readonly options: Readonly<CorsModuleOptions>,
+    private readonly routesByGateway: ReadonlyMap<Function, CorsRoute>,
   ) {
     const unknownRoutes = options.unknownRoutes ?? 'defaults';
     this.settings = { rejectDisallowedOrigins: options.rejectDisallowedOrigins !== false, unknownRoutes };
@@ -90,7 +91,13 @@ export class CorsSnapshot {
     return this.routesByHandler.get(controller)?.get(handler);
   }
 
-  /** Every handler's compiled route, in discovery order. */
+  /** The compiled route of a `@WebSocketGateway()` class. */
+  policyForGateway(gateway: Function): CorsRoute | undefined {
+    return this.routesByGateway.get(gateway);
+  }
+
+  /** Every handler's compiled route, in discovery order (then every gateway's). */
   get routes(): readonly CorsRoute[] {
     return this.compiled.routes;
-  }}
+  }
+}

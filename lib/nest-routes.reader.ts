@@ -13,6 +13,9 @@ const METHOD_METADATA = 'method';
 const VERSION_METADATA = '__version__';
 const HOST_METADATA = 'host';
 const MODULE_PATH_METADATA = '__module_path__';
+const GATEWAY_METADATA = 'websockets:is_gateway';
+const GATEWAY_OPTIONS = 'websockets:gateway_options';
+const PORT_METADATA = 'port';
 
 /** A controller method that Nest routes requests to, with its `@Cors()` levels. */
 export interface NestHandler {
@@ -51,6 +54,37 @@ export interface NestRouteSources {
   readonly scanner: MetadataScanner;
   readonly reflector: Reflector;
   readonly moduleRef: ModuleRef;
+}
+
+/**
+ * A `@WebSocketGateway()` class: where Nest serves it, as Nest passes it to the WebSocket
+ * adapter's `create(port, options)`, and its `@Cors()` argument.
+ */
+export interface NestGateway {
+  readonly gateway: Type<unknown>;
+  /** The class name, for reports and logs. */
+  readonly name: string;
+  /** `@WebSocketGateway(port)`; 0 (the default) shares the HTTP server. */
+  readonly port: number;
+  /** The `path` option as written; Nest hands it to the adapter unchanged. */
+  readonly path: unknown;
+  /**
+   * The namespace as Nest hands it to the adapter: `'/'` for the main namespace, else a string
+   * with a leading slash, a RegExp or a function (Socket.IO's dynamic namespaces).
+   */
+  readonly namespace: unknown;
+  readonly corsArgument: CorsDecoratorArgument | undefined;
+  /** Whether the gateway options set Socket.IO's own `cors`. */
+  readonly hasOwnCors: boolean;
+  /** Methods of the gateway that carry `@Cors()` (`Gateway.method`). */
+  readonly decoratedMethods: readonly string[];
+}
+
+/** What bootstrap learns about the app's WebSocket gateways. */
+export interface NestGateways {
+  readonly gateways: readonly NestGateway[];
+  /** The WebSocket adapter Nest bound the gateways with (`app.useWebSocketAdapter()`, else its default). */
+  readonly adapter: unknown;
 }
 
 /** What the route reader reads behind `ModuleRef`. */
@@ -138,6 +172,42 @@ function quietly<T>(convert: () => T): T {
   } finally {
     LegacyRouteConverter.printWarning = printWarning;
   }
+}
+
+/**
+ * Reads every `@WebSocketGateway()` class among the providers, with the port, path and namespace
+ * Nest serves it on (metadata keys of `@nestjs/websockets`, read by value so that this file never
+ * loads it).
+ */
+export function readNestGateways(sources: NestRouteSources): NestGateways {
+  const container = (sources.moduleRef as unknown as { container: NestContainer }).container;
+  const gateways = new Map<Function, NestGateway>();
+  for (const wrapper of sources.discovery.getProviders()) {
+    const gateway = wrapper.metatype as Type<unknown> | undefined;
+    if (!gateway || wrapper.isNotMetatype || gateways.has(gateway) || Reflect.getMetadata(GATEWAY_METADATA, gateway) !== true) continue;
+    const options = (Reflect.getMetadata(GATEWAY_OPTIONS, gateway) ?? {}) as { path?: unknown; namespace?: unknown; cors?: unknown };
+    const prototype = gateway.prototype as Record<string, Function>;
+    gateways.set(gateway, {
+      gateway,
+      name: gateway.name,
+      port: Reflect.getMetadata(PORT_METADATA, gateway) || 0,
+      path: options.path,
+      namespace: namespaceOf(options.namespace),
+      corsArgument: sources.reflector.get(Cors, gateway),
+      hasOwnCors: options.cors !== undefined,
+      decoratedMethods: sources.scanner
+        .getAllMethodNames(prototype)
+        .filter((methodName) => sources.reflector.get(Cors, prototype[methodName]) !== undefined)
+        .map((methodName) => `${gateway.name}.${methodName}`),
+    });
+  }
+  return { gateways: [...gateways.values()], adapter: container.applicationConfig?.getIoAdapter() };
+}
+
+/** The namespace as Nest's socket server provider passes it on (a leading slash added to strings). */
+function namespaceOf(namespace: unknown): unknown {
+  if (!namespace) return '/';
+  return typeof namespace === 'string' ? addLeadingSlash(namespace) : namespace;
 }
 
 function modulePathOf(wrapper: InstanceWrapper, applicationId: string | undefined): string | undefined {

@@ -39,6 +39,10 @@ const dist = join(root, 'dist');
 const esmDir = join(dist, 'esm');
 const cjsDir = join(dist, 'cjs');
 const verify = !process.argv.includes('--no-verify');
+/** The `exports` entry points: subpath, ES module file and CommonJS file. */
+const entryPoints = Object.entries(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports)
+  .filter(([, target]) => typeof target === 'object')
+  .map(([subpath, target]) => ({ subpath, esm: join(root, target.import.default), cjs: join(root, target.require.default) }));
 const sourceMaps = process.argv.includes('--source-maps');
 
 const t0 = performance.now();
@@ -84,7 +88,9 @@ step('tsc -p tsconfig.build.json -> dist/esm', () => {
     { cwd: root, stdio: 'inherit' },
   );
   if (r.status !== 0) fail(`tsc exited with ${r.status ?? r.signal}`);
-  if (!existsSync(join(esmDir, 'index.js'))) fail('tsc produced no dist/esm/index.js (is lib/index.ts there?)');
+  for (const { subpath, esm } of entryPoints) {
+    if (!existsSync(esm)) fail(`tsc produced no ${relative(root, esm)} for the entry point "${subpath}"`);
+  }
   const specs = walk(esmDir).filter((f) => /\.spec\.(js|d\.ts)$/.test(f));
   if (specs.length) fail(`spec files were compiled into dist: ${specs.map((f) => relative(root, f)).join(', ')}`);
 });

@@ -5,7 +5,8 @@
  *
  *   test/consumers/nest12-esm  Nest 12, "type": "module", TypeScript 7, node:test, Express + Fastify
  *   test/consumers/nest11-cjs  Nest 11.2+, CommonJS, Jest + ts-jest + TypeScript 5.9 (Nest 11's
- *                              default setup), Express + Fastify; type-checked under nodenext and node10
+ *                              default setup), Express + Fastify, a Socket.IO gateway through
+ *                              `nest-cors/socket.io`; type-checked under nodenext and node10
  *
  * Each consumer is copied to a work folder OUTSIDE the repository before `npm install <tarball>`:
  * inside the repo, Node and TypeScript would walk up to the repo's own node_modules and silently
@@ -103,7 +104,8 @@ try {
 
   // 2. The tarball carries only what users need.
   const allowed = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^dist\/(esm|cjs)\/.+\.(js|d\.ts)$/, /^dist\/cjs\/package\.json$/];
-  const required = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/package.json'];
+  const entries = ['index', 'cors-io.adapter', 'cors-ws.adapter'].flatMap((entry) => ['esm', 'cjs'].flatMap((build) => [`dist/${build}/${entry}.js`, `dist/${build}/${entry}.d.ts`]));
+  const required = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', ...entries, 'dist/cjs/package.json'];
   const unexpected = files.filter((f) => !allowed.some((re) => re.test(f)) || /\.spec\./.test(f));
   const missing = required.filter((f) => !files.includes(f));
   console.log(`[consumers] packed ${info.filename}: ${files.length} files, ${(info.size / 1024).toFixed(1)} kB packed, ${(info.unpackedSize / 1024).toFixed(1)} kB unpacked`);

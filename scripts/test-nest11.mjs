@@ -4,10 +4,10 @@
  * so the `^11.2.0` half of the peer range is tested, not just claimed.
  *
  * The repository is never modified: its sources are copied to a work folder outside the repo, the
- * copy's package.json pins @nestjs/common, core, platform-express, platform-fastify and testing to
- * NEST11_RANGE (default ^11.2.0) with matching npm overrides (so no dependency pulls in a second,
- * v12 copy), `npm install` runs there starting from the repo's package-lock.json (only the Nest
- * packages are re-resolved), and then:
+ * copy's package.json pins @nestjs/common, core, platform-express, platform-fastify,
+ * platform-socket.io, platform-ws, testing and websockets to NEST11_RANGE (default ^11.2.0) with
+ * matching npm overrides (so no dependency pulls in a second, v12 copy), `npm install` runs there
+ * starting from the repo's package-lock.json (only the Nest packages are re-resolved), and then:
  *   1. the installed majors are checked (all 11.x),
  *   2. lib/ is type-checked against Nest 11's declarations (tsc -p tsconfig.build.json --noEmit),
  *   3. the suite runs with the repo's own `npm test` script (Jest, native ESM mode).
@@ -31,7 +31,16 @@ const typecheck = !argv.includes('--no-typecheck');
 // Everything else goes to the suite (`npm run test:nest11 -- test/e2e` runs only test/e2e).
 const testArgs = argv.filter((a) => a !== '--no-typecheck' && a !== '--');
 const range = process.env.NEST11_RANGE ?? '^11.2.0';
-const nestPackages = ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', '@nestjs/platform-fastify', '@nestjs/testing'];
+const nestPackages = [
+  '@nestjs/common',
+  '@nestjs/core',
+  '@nestjs/platform-express',
+  '@nestjs/platform-fastify',
+  '@nestjs/platform-socket.io',
+  '@nestjs/platform-ws',
+  '@nestjs/testing',
+  '@nestjs/websockets',
+];
 const work = resolve(
   process.env.NEST_CORS_NEST11_DIR ?? join(tmpdir(), `nest-cors-nest11-${createHash('sha256').update(root).digest('hex').slice(0, 8)}`),
 );

@@ -2,9 +2,10 @@
  * Type-level use of the public API as the README shows it; compiled (strict) but never run.
  * It fails `tsc` if the published types lose or change one of these forms.
  */
-import { Controller, Get, Injectable, Module } from '@nestjs/common';
+import { Controller, Get, Injectable, Module, type INestApplication } from '@nestjs/common';
 import { Cors, CorsModule } from 'nest-cors';
 import { RedisCorsChangeFeed } from 'nest-cors/redis';
+import { CorsIoAdapter } from 'nest-cors/socket.io';
 
 @Injectable()
 class OriginsService {
@@ -69,3 +70,6 @@ export const followingModule = CorsModule.forRoot({
   origin: ['https://app.example.com'],
   changeFeed: new RedisCorsChangeFeed({ publisher, subscriber, channel: 'orders-api:cors' }),
 });
+export function useGatewayPolicies(app: INestApplication): void {
+  app.useWebSocketAdapter(new CorsIoAdapter(app));
+}
