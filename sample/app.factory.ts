@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { CorsWsAdapter } from '../lib/cors-ws.adapter.js';
 import { AppModule } from './app.module.js';
 import type { SampleAdapter } from './config.js';
 import { PlaygroundLogger } from './diagnostics/playground-logger.js';
@@ -22,6 +23,7 @@ export async function createSampleApp(adapter: SampleAdapter, options: SampleApp
       ? await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter(), { logger })
       : await NestFactory.create<NestExpressApplication>(AppModule, new ExpressAdapter(), { logger });
   app.setGlobalPrefix('api', { exclude: PLAYGROUND_ROUTES });
+  app.useWebSocketAdapter(new CorsWsAdapter(app));
   app.get(RequestJournal).attach(app.getHttpServer());
   return app;
 }

@@ -10,6 +10,7 @@ import { defaultAllowedOrigin, parseOriginList } from './config.js';
 import { CorsExplainer } from './diagnostics/cors-explainer.js';
 import { DiagnosticsController } from './diagnostics/diagnostics.controller.js';
 import { RequestJournal } from './diagnostics/request-journal.js';
+import { EchoGateway } from './echo/echo.gateway.js';
 import { EventsController } from './events/events.controller.js';
 import { FilesController } from './files/files.controller.js';
 import { InternalController } from './internal/internal.controller.js';
@@ -43,6 +44,6 @@ import { PlaygroundController } from './playground/playground.controller.js';
     DiagnosticsController,
     PlaygroundController,
   ],
-  providers: [Sessions, NotesService, RequestJournal, CorsExplainer, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [Sessions, NotesService, RequestJournal, CorsExplainer, EchoGateway, { provide: APP_GUARD, useClass: AuthGuard }],
 })
 export class AppModule {}

@@ -41,6 +41,12 @@ const nestPackages = [
   '@nestjs/testing',
   '@nestjs/websockets',
 ];
+/** The GraphQL integration's packages in their Nest 11 major (14 needs Nest 12). */
+const nest11Companions = {
+  '@nestjs/graphql': '^13.4.0',
+  '@nestjs/apollo': '^13.4.0',
+  '@nestjs/mercurius': '^13.4.0',
+};
 const work = resolve(
   process.env.NEST_CORS_NEST11_DIR ?? join(tmpdir(), `nest-cors-nest11-${createHash('sha256').update(root).digest('hex').slice(0, 8)}`),
 );
@@ -91,6 +97,9 @@ for (const name of nestPackages) {
   if (pkg.dependencies?.[name]) pkg.dependencies[name] = range;
   else pkg.devDependencies[name] = range;
   pkg.overrides[name] = `$${name}`;
+}
+for (const [name, companionRange] of Object.entries(nest11Companions)) {
+  if (pkg.devDependencies[name]) pkg.devDependencies[name] = companionRange;
 }
 delete pkg.scripts?.prepare; // never build as a side effect of the install
 writeFileSync(pkgPath, `${JSON.stringify(pkg, null, 2)}\n`);

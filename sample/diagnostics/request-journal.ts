@@ -26,11 +26,14 @@ export interface JournalEntry {
   corsDecisions: string[];
   /** Why nest-cors refused the request, or why the browser will refuse its response (`debug: true`), every time. */
   corsReason: string | null;
+  /** For a WebSocket upgrade: whether the gateway's connection handler ran. */
+  gatewayConnected: boolean | null;
 }
 
 interface Recorded {
   entry: Omit<JournalEntry, 'status' | 'corsReason'>;
-  response: ServerResponse;
+  /** `undefined` for a WebSocket upgrade, which has no HTTP response object. */
+  response: ServerResponse | undefined;
 }
 
 const CAPACITY = 2000;
@@ -59,6 +62,14 @@ export class RequestJournal {
         for (const listener of appListeners) listener.call(server, req, res);
       });
     });
+    // WebSocket handshakes arrive as 'upgrade' events; the gateways' servers listen after this one.
+    server.prependListener('upgrade', (req: IncomingMessage) => void this.record(req, undefined));
+  }
+
+  /** Marks the WebSocket upgrade `request` as accepted by its gateway's connection handler. */
+  gatewayConnected(request: IncomingMessage): void {
+    const recorded = this.recorded.find(({ entry }) => entry.gatewayConnected === false && entry.url === request.url);
+    if (recorded) recorded.entry.gatewayConnected = true;
   }
 
   entries(): JournalEntry[] {
@@ -69,7 +80,7 @@ export class RequestJournal {
     return this.recorded.filter(({ entry }) => entry.callId === callId).map(toEntry);
   }
 
-  private record(req: IncomingMessage, res: ServerResponse): Recorded {
+  private record(req: IncomingMessage, res: ServerResponse | undefined): Recorded {
     const url = req.url ?? '/';
     const header = (name: string) => {
       const value = req.headers[name];
@@ -89,10 +100,11 @@ export class RequestJournal {
         hadCookie: header('cookie') !== null,
         hadAuthorization: header('authorization') !== null,
         corsDecisions: [],
+        gatewayConnected: res ? null : false,
       },
       response: res,
     };
-    res.setHeader('X-Request-Id', String(recorded.entry.id));
+    res?.setHeader('X-Request-Id', String(recorded.entry.id));
     this.recorded.push(recorded);
     if (this.recorded.length > CAPACITY) this.recorded.shift();
     return recorded;
@@ -103,11 +115,11 @@ export class RequestJournal {
 const CORS_REASON_HEADER = 'x-cors-rejection';
 
 function toEntry({ entry, response }: Recorded): JournalEntry {
-  const reason = response.getHeader(CORS_REASON_HEADER);
+  const reason = response?.getHeader(CORS_REASON_HEADER);
   return {
     ...entry,
     corsDecisions: [...entry.corsDecisions],
     corsReason: reason === undefined ? null : String(reason),
-    status: response.headersSent ? response.statusCode : null,
+    status: response?.headersSent ? response.statusCode : null,
   };
 }

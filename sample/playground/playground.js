@@ -158,6 +158,14 @@ const calls = [
     run: (url) => readEventStream(url('/api/events')),
   },
   {
+    key: 'websocket',
+    title: 'WebSocket echo',
+    request: 'WebSocket /api/ws',
+    about: 'Browsers apply no CORS to WebSockets: the gateway refuses the handshake itself (CorsWsAdapter) before its connection handler runs.',
+    expected: ['allowed', 'blocked', 'allowed'],
+    run: (url) => echoOverWebSocket(url('/api/ws').replace(/^http/, 'ws')),
+  },
+  {
     key: 'download',
     title: 'File download',
     request: 'GET /api/files/notes.csv',
@@ -190,6 +198,22 @@ function readEventStream(url) {
       if (messages.length === 3) finish();
     };
     source.onerror = finish;
+  });
+}
+
+/** Connects, sends one message and waits for its echo; a refused handshake closes before opening. */
+function echoOverWebSocket(url) {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url);
+    const finish = (allowed, summary, body = '') => {
+      clearTimeout(timer);
+      socket.close();
+      resolve({ allowed, summary, body, headers: [] });
+    };
+    const timer = setTimeout(() => finish(false, 'no answer in 3 s'), 3000);
+    socket.onopen = () => socket.send(JSON.stringify({ event: 'echo', data: 'hello' }));
+    socket.onmessage = (event) => finish(true, 'connected, message echoed', event.data);
+    socket.onerror = () => finish(false, 'handshake refused: the socket never opened');
   });
 }
 
@@ -263,6 +287,9 @@ function renderRequest(entry) {
     el('div', { class: `why ${verdictClass}` }, verdict),
     policy ? el('div', { class: 'policy' }, 'policy ', el('code', {}, policy)) : null,
     entry.corsReason ? el('div', { class: 'decision' }, el('span', { class: 'log-label' }, 'X-Cors-Rejection'), entry.corsReason) : null,
+    entry.gatewayConnected === null
+      ? null
+      : el('div', { class: 'decision' }, el('span', { class: 'log-label' }, 'gateway'), entry.gatewayConnected ? 'handleConnection ran' : 'handleConnection never ran'),
     ...entry.corsDecisions.map((line) =>
       el('div', { class: 'decision' }, el('span', { class: 'log-label' }, 'nest-cors log'), withoutCallId(line)),
     ),

@@ -58,6 +58,7 @@ describe.each(ADAPTERS)('the playground page, in Chromium (%s)', (adapter) => {
       'not-found': 'allowed 404',
       'cors-disabled': 'blocked ',
       events: 'allowed ',
+      websocket: 'allowed ',
       download: 'allowed 200',
     });
     expect(rows['put-json'].apiSide).toMatch(/OPTIONS \/api\/notes\/\S+ → 204\s*preflight/);
@@ -79,7 +80,7 @@ describe.each(ADAPTERS)('the playground page, in Chromium (%s)', (adapter) => {
 
     const allowed = Object.keys(rows).filter((call) => rows[call].outcome === 'allowed');
     expect(allowed).toEqual(['public-get', 'catalog']);
-    expect(Object.keys(rows)).toHaveLength(18);
+    expect(Object.keys(rows)).toHaveLength(19);
     expect(rows['simple-get'].apiSide).toContain(`${suite.stack.other.origin} may not GET here.`);
     expect(rows['admin-delete'].apiSide).toMatch(/OPTIONS \/api\/notes\/\S+ → 403/);
   });
@@ -87,7 +88,7 @@ describe.each(ADAPTERS)('the playground page, in Chromium (%s)', (adapter) => {
   it('shows every call succeeding on the page the API serves itself, where nothing is cross-origin', async () => {
     const rows = await runPlayground(suite.context, `${suite.stack.apiUrl}/`);
 
-    expect(Object.values(rows).map((row) => row.outcome)).toEqual(Array(18).fill('allowed'));
+    expect(Object.values(rows).map((row) => row.outcome)).toEqual(Array(19).fill('allowed'));
     expect(rows['cors-disabled'].status).toBe('200');
   });
 });
