@@ -42,4 +42,6 @@ await Promise.all(
     writeFileSync(target, code);
   }),
 );
-console.log(`[bench] compiled ${sources.length} files to ${relative(root, outDir)}/ in ${((performance.now() - started) / 1000).toFixed(1)}s`);
+console.log(
+  `[bench] compiled ${sources.length} files to ${relative(root, outDir)}/ in ${((performance.now() - started) / 1000).toFixed(1)}s`,
+);

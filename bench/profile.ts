@@ -44,7 +44,10 @@ const variant = parseVariantName(variantArgument);
 const workload = workloadNamed(workloadArgument ?? '');
 const seconds = secondsArgument === undefined ? DEFAULT_SECONDS : Number(secondsArgument);
 
-const profilePath = join(profileDir, `${adapter}-${variant}-${workloadArgument}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
+const profilePath = join(
+  profileDir,
+  `${adapter}-${variant}-${workloadArgument}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`,
+);
 mkdirSync(profileDir, { recursive: true });
 const server = await ServerProcess.start(adapter, variant);
 try {
@@ -69,7 +72,8 @@ function ownerOf(stack: readonly ProfileNode[]): { owner: string; libFunction?: 
     const { url, functionName, lineNumber } = node.callFrame;
     if (!url.startsWith('file://')) continue;
     const path = relative(compiledRoot, fileURLToPath(url));
-    if (path.startsWith('lib/')) return { owner: 'lib/ (nest-cors)', libFunction: `${functionName || '(anonymous)'} ${path}:${lineNumber + 1}` };
+    if (path.startsWith('lib/'))
+      return { owner: 'lib/ (nest-cors)', libFunction: `${functionName || '(anonymous)'} ${path}:${lineNumber + 1}` };
     if (path.startsWith('bench/')) return { owner: 'bench app (controllers)' };
     const packageName = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1];
     if (packageName) return { owner: packageName };

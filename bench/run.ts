@@ -21,7 +21,15 @@ import { markdownReport, type BenchResults, type MachineDescription } from './re
 import { settingsFromArguments } from './settings.js';
 
 const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const REPORTED_PACKAGES = ['@nestjs/core', '@nestjs/platform-express', '@nestjs/platform-fastify', 'express', 'fastify', 'cors', '@fastify/cors'];
+const REPORTED_PACKAGES = [
+  '@nestjs/core',
+  '@nestjs/platform-express',
+  '@nestjs/platform-fastify',
+  'express',
+  'fastify',
+  'cors',
+  '@fastify/cors',
+];
 
 const started = new Date();
 
@@ -66,4 +74,6 @@ mkdirSync(resultsDir, { recursive: true });
 writeFileSync(join(resultsDir, `${baseName}.json`), JSON.stringify(results, null, 2) + '\n');
 writeFileSync(join(resultsDir, `${baseName}.md`), report);
 console.log(`\n${report}`);
-log(`done in ${((Date.now() - started.getTime()) / 60_000).toFixed(1)} min; results in ${relative(repositoryRoot, resultsDir)}/${baseName}.{md,json}`);
+log(
+  `done in ${((Date.now() - started.getTime()) / 60_000).toFixed(1)} min; results in ${relative(repositoryRoot, resultsDir)}/${baseName}.{md,json}`,
+);

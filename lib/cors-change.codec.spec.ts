@@ -1,3 +1,4 @@
+// Encoding run-time changes as JSON.
 import { describe, expect, it } from '@jest/globals';
 import { decodeCorsChange, encodeCorsChange, type CorsChange } from './cors-change.codec.js';
 import { CorsConfigurationError } from './cors-configuration.error.js';
@@ -6,7 +7,13 @@ const roundTrip = (options: CorsChange['options']) => decodeCorsChange(encodeCor
 
 describe('encodeCorsChange / decodeCorsChange', () => {
   it('carries strings, numbers, booleans and nested objects as they are', () => {
-    const options = { origin: ['https://a.example', 'https://*.b.example'], methods: 'GET,PUT', maxAge: 600, credentials: true, originCache: { max: 10, ttl: 1000 } };
+    const options = {
+      origin: ['https://a.example', 'https://*.b.example'],
+      methods: 'GET,PUT',
+      maxAge: 600,
+      credentials: true,
+      originCache: { max: 10, ttl: 1000 },
+    };
     expect(roundTrip(options)).toEqual({ source: 'a', clock: 1, options });
   });
 
@@ -28,7 +35,11 @@ describe('encodeCorsChange / decodeCorsChange', () => {
 
   it('refuses functions, naming each, with a CorsConfigurationError', () => {
     const encode = () =>
-      encodeCorsChange({ source: 'a', clock: 1, options: { origin: () => true, originCache: { max: 1, ttl: 1, key: (origin) => origin } } });
+      encodeCorsChange({
+        source: 'a',
+        clock: 1,
+        options: { origin: () => true, originCache: { max: 1, ttl: 1, key: (origin) => origin } },
+      });
     expect(encode).toThrow(CorsConfigurationError);
     expect(encode).toThrow('origin is a function, which cannot be sent to the other instances');
     expect(encode).toThrow('originCache.key is a function');
@@ -46,10 +57,26 @@ describe('encodeCorsChange / decodeCorsChange', () => {
     ['set as a list', '{"nestCorsChange":1,"source":"a","clock":1,"set":[],"unset":[]}', 'set is not an object'],
     ['unset not a list', '{"nestCorsChange":1,"source":"a","clock":1,"set":{},"unset":"maxAge"}', 'unset'],
     ['an option both set and unset', '{"nestCorsChange":1,"source":"a","clock":1,"set":{"maxAge":1},"unset":["maxAge"]}', 'unset'],
-    ['a RegExp without flags', '{"nestCorsChange":1,"source":"a","clock":1,"set":{"origin":{"$regexp":"^a$"}},"unset":[]}', 'origin is not a RegExp'],
-    ['a RegExp with extra keys', '{"nestCorsChange":1,"source":"a","clock":1,"set":{"origin":[{"$regexp":"^a$","flags":"","x":1}]},"unset":[]}', 'origin[0] is not a RegExp'],
-    ['an invalid RegExp', '{"nestCorsChange":1,"source":"a","clock":1,"set":{"origin":{"$regexp":"^(a$","flags":""}},"unset":[]}', 'Invalid regular expression'],
-    ['invalid RegExp flags', '{"nestCorsChange":1,"source":"a","clock":1,"set":{"origin":{"$regexp":"^a$","flags":"q"}},"unset":[]}', 'Invalid flags'],
+    [
+      'a RegExp without flags',
+      '{"nestCorsChange":1,"source":"a","clock":1,"set":{"origin":{"$regexp":"^a$"}},"unset":[]}',
+      'origin is not a RegExp',
+    ],
+    [
+      'a RegExp with extra keys',
+      '{"nestCorsChange":1,"source":"a","clock":1,"set":{"origin":[{"$regexp":"^a$","flags":"","x":1}]},"unset":[]}',
+      'origin[0] is not a RegExp',
+    ],
+    [
+      'an invalid RegExp',
+      '{"nestCorsChange":1,"source":"a","clock":1,"set":{"origin":{"$regexp":"^(a$","flags":""}},"unset":[]}',
+      'Invalid regular expression',
+    ],
+    [
+      'invalid RegExp flags',
+      '{"nestCorsChange":1,"source":"a","clock":1,"set":{"origin":{"$regexp":"^a$","flags":"q"}},"unset":[]}',
+      'Invalid flags',
+    ],
   ])('refuses %s', (_name, message, problem) => {
     const decoded = decodeCorsChange(message);
     expect(decoded).toEqual({ problem: expect.stringContaining(problem) });

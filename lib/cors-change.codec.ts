@@ -1,3 +1,4 @@
+// Encodes run-time option changes as JSON for a change feed.
 import type { CorsModuleOptions } from './core/cors-options.js';
 import { CorsConfigurationError } from './cors-configuration.error.js';
 
@@ -37,7 +38,9 @@ export function encodeCorsChange(change: CorsChange): string {
       functions.map((path) => ({
         place: PLACE,
         message: `${path} is a function, which cannot be sent to the other instances through the change feed`,
-        fix: `give the function in every instance's CorsModule options at startup, and change ${path} at run time with data only (strings, RegExps, numbers, booleans)`,
+        fix:
+          `give the function in every instance's CorsModule options at startup, and change ${path} at run time with data only ` +
+          `(strings, RegExps, numbers, booleans)`,
       })),
     );
   }
@@ -67,7 +70,8 @@ export function decodeCorsChange(message: unknown): CorsChange | { readonly prob
   if (typeof message !== 'string') return { problem: `the message is ${typeof message}, not a string` };
   try {
     const parsed: unknown = JSON.parse(message);
-    if (!isRecord(parsed) || parsed[FORMAT] !== FORMAT_VERSION) return { problem: `the message is not a change of format ${FORMAT} ${FORMAT_VERSION}` };
+    if (!isRecord(parsed) || parsed[FORMAT] !== FORMAT_VERSION)
+      return { problem: `the message is not a change of format ${FORMAT} ${FORMAT_VERSION}` };
     const { source, clock, set, unset } = parsed;
     if (typeof source !== 'string' || source === '') return { problem: 'its source is not a non-empty string' };
     if (!(Number.isSafeInteger(clock) && (clock as number) > 0)) return { problem: 'its clock is not a whole number > 0' };

@@ -1,3 +1,4 @@
+// Following a change feed: publish, apply, no echo.
 import { describe, expect, it } from '@jest/globals';
 import { eventually } from '../test/e2e/eventually.js';
 import { MemoryChangeFeed } from '../test/e2e/memory-change.feed.js';
@@ -51,7 +52,10 @@ const message = (source: string, clock: number, options: Partial<CorsModuleOptio
 
 describe('CorsChangeSync', () => {
   it('applies a local change once, publishes it once, and every other instance applies it once', async () => {
-    const { feed, instances: [a, b, c] } = await cluster(3);
+    const {
+      feed,
+      instances: [a, b, c],
+    } = await cluster(3);
     await a.sync.update({ origin: ['https://new.example', /^https:\/\/pr-\d+\.example$/] });
     expect(a.options.origin).toEqual(['https://new.example', /^https:\/\/pr-\d+\.example$/]);
     await eventually(() => {
@@ -65,9 +69,14 @@ describe('CorsChangeSync', () => {
   });
 
   it('does not apply or publish a local change that is invalid, holds a function, or cannot be sent', async () => {
-    const { feed, instances: [a, b] } = await cluster(2);
+    const {
+      feed,
+      instances: [a, b],
+    } = await cluster(2);
     await expect(a.sync.update({ origin: ['https://bad.example/'] })).rejects.toThrow(CorsConfigurationError);
-    await expect(a.sync.update({ origin: () => true })).rejects.toThrow('origin is a function, which cannot be sent to the other instances');
+    await expect(a.sync.update({ origin: () => true })).rejects.toThrow(
+      'origin is a function, which cannot be sent to the other instances',
+    );
     feed.failNextPublish = new Error('connection lost');
     await expect(a.sync.update({ origin: ['https://new.example'] })).rejects.toThrow('connection lost');
     expect(feed.published).toEqual([]);
@@ -77,9 +86,18 @@ describe('CorsChangeSync', () => {
   });
 
   it('logs and ignores a received change that is invalid, and keeps following the feed', async () => {
-    const { feed, instances: [a] } = await cluster(1);
+    const {
+      feed,
+      instances: [a],
+    } = await cluster(1);
     feed.deliver(message('other', 1, { origin: '*', credentials: true }));
-    await eventually(() => expect(a.log.lines).toEqual([expect.stringMatching(/^warn Ignored a change from another instance: Invalid CORS configuration \(1 problem\):\n.*origin '\*' with credentials/)]));
+    await eventually(() =>
+      expect(a.log.lines).toEqual([
+        expect.stringMatching(
+          /^warn Ignored a change from another instance: Invalid CORS configuration \(1 problem\):\n.*origin '\*' with credentials/,
+        ),
+      ]),
+    );
     feed.deliver(message('other', 2, { origin: ['https://new.example'] }));
     await eventually(() => expect(a.options).toEqual({ origin: ['https://new.example'] }));
   });
@@ -88,9 +106,15 @@ describe('CorsChangeSync', () => {
     ['a number', 42],
     ['text that is not JSON', '{"nestCorsChange":'],
     ['JSON of another kind', '{"event":"deploy"}'],
-    ['a RegExp that does not compile', '{"nestCorsChange":1,"source":"x","clock":1,"set":{"origin":{"$regexp":"(","flags":""}},"unset":[]}'],
+    [
+      'a RegExp that does not compile',
+      '{"nestCorsChange":1,"source":"x","clock":1,"set":{"origin":{"$regexp":"(","flags":""}},"unset":[]}',
+    ],
   ])('logs and ignores a malformed message: %s', async (_name, payload) => {
-    const { feed, instances: [a] } = await cluster(1);
+    const {
+      feed,
+      instances: [a],
+    } = await cluster(1);
     expect(() => feed.deliver(payload)).not.toThrow();
     expect(a.log.lines).toEqual([expect.stringMatching(/^warn Ignored a malformed message from the change feed: /)]);
     expect(a.applied).toBe(0);
@@ -113,7 +137,9 @@ describe('CorsChangeSync', () => {
   });
 
   it('carries an option set to undefined, which unsets it everywhere', async () => {
-    const { instances: [a, b] } = await cluster(2);
+    const {
+      instances: [a, b],
+    } = await cluster(2);
     await a.sync.update({ maxAge: 60 });
     await a.sync.update({ maxAge: undefined });
     await eventually(() => expect(b.options).toEqual({ origin: ['https://old.example'], maxAge: undefined }));
@@ -122,7 +148,11 @@ describe('CorsChangeSync', () => {
 
   it('applies local changes one after another, each over what the previous one left', async () => {
     const a = new Instance(undefined);
-    await Promise.all([a.sync.update({ maxAge: 60 }), a.sync.update({ credentials: true }), a.sync.update({ origin: ['https://new.example'] })]);
+    await Promise.all([
+      a.sync.update({ maxAge: 60 }),
+      a.sync.update({ credentials: true }),
+      a.sync.update({ origin: ['https://new.example'] }),
+    ]);
     expect(a.options).toEqual({ origin: ['https://new.example'], maxAge: 60, credentials: true });
   });
 

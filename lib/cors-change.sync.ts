@@ -1,3 +1,4 @@
+// Publishes local option changes to a change feed and applies the others'.
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { CorsModuleOptions } from './core/cors-options.js';

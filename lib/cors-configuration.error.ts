@@ -1,3 +1,4 @@
+// The error app.init() throws for invalid CORS options.
 import type { CorsProblem } from './core/cors-problem.js';
 
 /**

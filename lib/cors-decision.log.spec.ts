@@ -1,5 +1,13 @@
+// The explain log: time windows, counts and caps.
 import { describe, expect, it } from '@jest/globals';
-import { CorsDecisionLog, SYSTEM_LOG_CLOCK, type CorsDecisionLogSettings, type CorsLogClock, type CorsLogSink, type CorsLogTimer } from './cors-decision.log.js';
+import {
+  CorsDecisionLog,
+  SYSTEM_LOG_CLOCK,
+  type CorsDecisionLogSettings,
+  type CorsLogClock,
+  type CorsLogSink,
+  type CorsLogTimer,
+} from './cors-decision.log.js';
 
 /** A clock that moves only when told to, running the timers that fall due on the way. */
 class ManualClock implements CorsLogClock {
@@ -78,7 +86,8 @@ describe('CorsDecisionLog origin-function failures: time-windowed deduplication'
       { level: 'warn', message: FAILED_TIMEOUT },
       {
         level: 'warn',
-        message: 'Origin function of CatsController.list failed 1,234 times in the last 60 s: took longer than 1000 ms; the origin was disallowed (fail closed)',
+        message:
+          'Origin function of CatsController.list failed 1,234 times in the last 60 s: took longer than 1000 ms; the origin was disallowed (fail closed)',
       },
     ]);
   });
@@ -112,7 +121,9 @@ describe('CorsDecisionLog origin-function failures: time-windowed deduplication'
     log.originFunctionFailed('CatsController.list', 'rejected: db down');
     clock.advance(60_000);
     log.originFunctionFailed('CatsController.list', 'rejected: db down');
-    expect(sink.messages).toEqual(Array(2).fill('Origin function of CatsController.list rejected: db down; the origin was disallowed (fail closed)'));
+    expect(sink.messages).toEqual(
+      Array(2).fill('Origin function of CatsController.list rejected: db down; the origin was disallowed (fail closed)'),
+    );
   });
 
   it('keeps policies and reasons apart', () => {
@@ -142,7 +153,9 @@ describe('CorsDecisionLog origin-function failures: time-windowed deduplication'
     log.originFunctionFailed('CatsController.list', 'rejected: db down');
     log.originFunctionFailed('CatsController.list', 'rejected: db down');
     clock.advance(1500);
-    expect(sink.messages[1]).toBe('Origin function of CatsController.list failed 2 times in the last 1.5 s: rejected: db down; the origin was disallowed (fail closed)');
+    expect(sink.messages[1]).toBe(
+      'Origin function of CatsController.list failed 2 times in the last 1.5 s: rejected: db down; the origin was disallowed (fail closed)',
+    );
   });
 
   it('closes a window whose timer is late before opening the next one', () => {
@@ -230,7 +243,8 @@ describe('CorsDecisionLog bounds', () => {
       { level: 'debug', message: 'Rejected a0 [2 times in the last 60 s]' },
       {
         level: 'warn',
-        message: '2 more CORS decisions in the last 60 s were not logged: 3 distinct (origin, route, reason) keys were already being counted',
+        message:
+          '2 more CORS decisions in the last 60 s were not logged: 3 distinct (origin, route, reason) keys were already being counted',
       },
     ]);
     expect(log.trackedKeys).toBe(0);

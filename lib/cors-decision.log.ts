@@ -1,3 +1,4 @@
+// The explain log: decisions and failures, deduplicated by time window.
 import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 
@@ -101,7 +102,8 @@ class WindowTable {
 
 const decisionSummary: Summary = (window, count, duration) => `${window.subject} [${count} times in the last ${duration}]`;
 const failureSummary: Summary = (window, count, duration) =>
-  `Origin function of ${window.subject} failed ${count} times in the last ${duration}: ${window.detail}; the origin was disallowed (fail closed)`;
+  `Origin function of ${window.subject} failed ${count} times in the last ${duration}: ${window.detail}; the origin was disallowed ` +
+  `(fail closed)`;
 
 function formatCount(count: number): string {
   return count.toLocaleString('en-US');
@@ -165,12 +167,14 @@ export class CorsDecisionLog {
     this.decisions = new WindowTable(
       maxDecisionKeys,
       (_, count, duration) =>
-        `${count} more CORS decisions in the last ${duration} were not logged: ${formatCount(maxDecisionKeys)} distinct (origin, route, reason) keys were already being counted`,
+        `${count} more CORS decisions in the last ${duration} were not logged: ${formatCount(maxDecisionKeys)} distinct (origin, ` +
+        `route, reason) keys were already being counted`,
     );
     this.failures = new WindowTable(
       maxFailureKeys,
       (_, count, duration) =>
-        `Origin functions failed ${count} more times in the last ${duration}, not logged: ${formatCount(maxFailureKeys)} distinct (policy, reason) pairs were already being counted; the origins were disallowed (fail closed)`,
+        `Origin functions failed ${count} more times in the last ${duration}, not logged: ${formatCount(maxFailureKeys)} distinct ` +
+        `(policy, reason) pairs were already being counted; the origins were disallowed (fail closed)`,
     );
   }
 
@@ -310,7 +314,11 @@ export class CorsDecisionLog {
     this.endWindows(this.decisions, now);
     this.endWindows(this.failures, now);
     if (this.dropped > 0 && now - this.secondStart >= 1000) this.reportDropped();
-    const next = Math.min(this.firstEnd(this.decisions), this.firstEnd(this.failures), this.dropped > 0 ? this.secondStart + 1000 : Infinity);
+    const next = Math.min(
+      this.firstEnd(this.decisions),
+      this.firstEnd(this.failures),
+      this.dropped > 0 ? this.secondStart + 1000 : Infinity,
+    );
     if (next !== Infinity) this.wakeAt(next, now);
   }
 

@@ -1,3 +1,4 @@
+// Decides WebSocket handshakes with the gateways' policies.
 import type { INestApplicationContext } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
@@ -40,7 +41,10 @@ export class GatewayHandshakes {
     try {
       this.registry = app.get(CorsPolicyRegistry);
     } catch {
-      throw new Error(`${adapter} applies the CorsModule policies: import CorsModule.forRoot() in the root module, and pass the Nest application to new ${adapter}(app)`);
+      throw new Error(
+        `${adapter} applies the CorsModule policies: import CorsModule.forRoot() in the root module, and pass the Nest application ` +
+          `to new ${adapter}(app)`,
+      );
     }
   }
 
@@ -82,7 +86,9 @@ export class GatewayHandshakes {
     const routes = this.routesAt(place);
     if (!routes) return false;
     const decisions = await Promise.all(
-      admission === 'any' ? [decideActual(routes, 'GET', origin, request)] : routes.map((route) => decideActual([route], 'GET', origin, request)),
+      admission === 'any'
+        ? [decideActual(routes, 'GET', origin, request)]
+        : routes.map((route) => decideActual([route], 'GET', origin, request)),
     );
     const rejection = decisions.find((decision): decision is CorsRejection => !decision.allowed);
     if (rejection) this.logRejection(origin, rejection, what);
@@ -94,6 +100,9 @@ export class GatewayHandshakes {
     const log = this.registry.log;
     if (!log.enabled) return;
     const policy = rejection.route?.name ?? 'none';
-    log.rejected(`${origin}\n${policy}\n${rejection.reason}`, `Rejected ${what} from ${shown(origin)}: ${rejection.reason} (policy ${policy})`);
+    log.rejected(
+      `${origin}\n${policy}\n${rejection.reason}`,
+      `Rejected ${what} from ${shown(origin)}: ${rejection.reason} (policy ${policy})`,
+    );
   }
 }

@@ -1,3 +1,4 @@
+// Gateway policies: places, startup problems, the adapter marker.
 import type { CorsProblem } from './core/cors-problem.js';
 import type { NestGateways } from './nest-routes.reader.js';
 
@@ -8,7 +9,8 @@ import type { NestGateways } from './nest-routes.reader.js';
 export const CORS_GATEWAY_ADAPTER = Symbol.for('nest-cors:gateway-adapter');
 
 const USE_ADAPTER =
-  "call app.useWebSocketAdapter(new CorsIoAdapter(app)) (from 'nest-cors/socket.io') or new CorsWsAdapter(app) (from 'nest-cors/ws') before app.init()";
+  "call app.useWebSocketAdapter(new CorsIoAdapter(app)) (from 'nest-cors/socket.io') or new CorsWsAdapter(app) (from " +
+  "'nest-cors/ws') before app.init()";
 
 /**
  * What can never work in the gateways' configuration: a second CORS policy in the gateway options,
@@ -35,7 +37,11 @@ export function gatewayProblems({ gateways, adapter }: NestGateways): CorsProble
     }
     if (gateway.corsArgument !== undefined && !applied) {
       const name = (adapter as { constructor?: { name?: string } } | undefined)?.constructor?.name ?? 'none';
-      problems.push({ place: gateway.name, message: `@Cors() has no effect: the app's WebSocket adapter (${name}) does not apply it`, fix: USE_ADAPTER });
+      problems.push({
+        place: gateway.name,
+        message: `@Cors() has no effect: the app's WebSocket adapter (${name}) does not apply it`,
+        fix: USE_ADAPTER,
+      });
     }
   }
   return problems;

@@ -1,3 +1,4 @@
+// The raw Node request and response of an HTTP execution context.
 import type { ExecutionContext } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 

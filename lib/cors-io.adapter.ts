@@ -1,3 +1,4 @@
+// CorsIoAdapter: Socket.IO with the gateways' CORS policies (nest-cors/socket.io).
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { ServerResponse, type IncomingMessage } from 'node:http';
@@ -90,7 +91,9 @@ export class CorsIoAdapter extends IoAdapter {
           .catch((error: unknown) => callback(String(error), false));
       },
     } as ServerOptions);
-    server.engine.use((request: IncomingMessage, response: ServerResponse, next: () => void) => this.answerPolling(place, request, response, next));
+    server.engine.use((request: IncomingMessage, response: ServerResponse, next: () => void) =>
+      this.answerPolling(place, request, response, next),
+    );
     return server;
   }
 
@@ -126,7 +129,13 @@ export class CorsIoAdapter extends IoAdapter {
     else finish(decision);
   }
 
-  private answerPreflight(routes: readonly CorsRoute[], origin: string, requestMethod: string, request: IncomingMessage, response: ServerResponse): void {
+  private answerPreflight(
+    routes: readonly CorsRoute[],
+    origin: string,
+    requestMethod: string,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): void {
     const routesFor = (method: string) => (POLLING_METHODS.includes(method) ? routes : undefined);
     const finish = (decision: PreflightDecision) => {
       if (decision.allowed) {

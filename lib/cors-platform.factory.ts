@@ -1,3 +1,4 @@
+// Picks the platform of the app's HTTP adapter.
 import type { CorsPlatform, HttpAdapterLike } from './cors-platform.js';
 import { ExpressPlatform, type ExpressAdapterLike } from './express.platform.js';
 import { FastifyPlatform, type FastifyAdapterLike } from './fastify.platform.js';

@@ -1,3 +1,4 @@
+// The platform port: where nest-cors mounts and how it asks the adapter's router.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteMatcher } from './core/route-matcher.js';
 import type { NestRoutes } from './nest-routes.reader.js';

@@ -1,3 +1,4 @@
+// The policies' lifecycle: bind, compile at bootstrap, swap at run time.
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
 import { CorsChangeSync } from './cors-change.sync.js';
@@ -113,7 +114,11 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
   private merge(change: Partial<CorsModuleOptions>): CorsModuleOptions {
     if ('changeFeed' in change && change.changeFeed !== this.options?.changeFeed) {
       throw new CorsConfigurationError([
-        { place: 'CorsService.update', message: 'changeFeed cannot be changed at run time', fix: 'set it in CorsModule.forRoot() or forRootAsync()' },
+        {
+          place: 'CorsService.update',
+          message: 'changeFeed cannot be changed at run time',
+          fix: 'set it in CorsModule.forRoot() or forRootAsync()',
+        },
       ]);
     }
     return { ...this.snapshot!.options, ...change };
@@ -121,7 +126,7 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
 
   /** `compiled.routes` holds the handlers' routes, then the gateways'. */
   private build(options: CorsModuleOptions, compiled: CompiledPolicies): CorsSnapshot {
-    const routesByHandler = new Map<Function, Map<Function, CorsRoute>>();
+    const routesByHandler = new Map<object, Map<object, CorsRoute>>();
     this.nest.handlers.forEach(({ controller, handler }, index) => {
       let routes = routesByHandler.get(controller);
       if (!routes) routesByHandler.set(controller, (routes = new Map()));
@@ -165,8 +170,14 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
       this.log.startup(`Mapped {${path}, ${method}} ${route.name}: ${description}`);
     });
     for (const { gateway, name, port, path, namespace } of this.gateways) {
-      const place = [port === 0 ? 'HTTP server port' : `port ${port}`, path === undefined ? '' : `path ${String(path)}`, namespace === '/' ? '' : `namespace ${String(namespace)}`];
-      this.log.startup(`Gateway ${name} {${place.filter(Boolean).join(', ')}}: ${describePolicy(this.snapshot.policyForGateway(gateway)!.policy)}`);
+      const place = [
+        port === 0 ? 'HTTP server port' : `port ${port}`,
+        path === undefined ? '' : `path ${String(path)}`,
+        namespace === '/' ? '' : `namespace ${String(namespace)}`,
+      ];
+      this.log.startup(
+        `Gateway ${name} {${place.filter(Boolean).join(', ')}}: ${describePolicy(this.snapshot.policyForGateway(gateway)!.policy)}`,
+      );
     }
   }
 }

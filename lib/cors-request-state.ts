@@ -1,3 +1,4 @@
+// What the request handler tells the guard about a request.
 import type { IncomingMessage } from 'node:http';
 import type { CorsRoute } from './core/policy-compiler.js';
 import type { CorsSnapshot } from './cors-snapshot.js';

@@ -1,3 +1,4 @@
+// The policies in force and the router, read once per request.
 import { routesOfPolicy, type PreflightRoutes } from './core/cors-decision.js';
 import type { CorsModuleOptions, CorsUnknownRoutes } from './core/cors-options.js';
 import type { CompiledPolicies, CorsRoute } from './core/policy-compiler.js';
@@ -38,14 +39,18 @@ export class CorsSnapshot {
   private readonly unknownPreflight: PreflightRoutes | undefined;
 
   /** The `paths` entries, with what a request and a preflight they cover get. */
-  private readonly paths: readonly { readonly matches: (pathname: string) => boolean; readonly candidates: readonly CorsRoute[]; readonly preflight: PreflightRoutes }[];
+  private readonly paths: readonly {
+    readonly matches: (pathname: string) => boolean;
+    readonly candidates: readonly CorsRoute[];
+    readonly preflight: PreflightRoutes;
+  }[];
 
   constructor(
     readonly matcher: RouteMatcher<CorsRoute>,
     readonly compiled: CompiledPolicies,
-    private readonly routesByHandler: ReadonlyMap<Function, ReadonlyMap<Function, CorsRoute>>,
+    private readonly routesByHandler: ReadonlyMap<object, ReadonlyMap<object, CorsRoute>>,
     readonly options: Readonly<CorsModuleOptions>,
-    private readonly routesByGateway: ReadonlyMap<Function, CorsRoute>,
+    private readonly routesByGateway: ReadonlyMap<object, CorsRoute>,
   ) {
     const unknownRoutes = options.unknownRoutes ?? 'defaults';
     this.settings = { rejectDisallowedOrigins: options.rejectDisallowedOrigins !== false, unknownRoutes };
@@ -87,12 +92,12 @@ export class CorsSnapshot {
   }
 
   /** The compiled route of a handler. */
-  routeFor(controller: Function, handler: Function): CorsRoute | undefined {
+  routeFor(controller: object, handler: object): CorsRoute | undefined {
     return this.routesByHandler.get(controller)?.get(handler);
   }
 
   /** The compiled route of a `@WebSocketGateway()` class. */
-  policyForGateway(gateway: Function): CorsRoute | undefined {
+  policyForGateway(gateway: object): CorsRoute | undefined {
     return this.routesByGateway.get(gateway);
   }
 

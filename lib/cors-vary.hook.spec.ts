@@ -1,3 +1,4 @@
+// The Vary hook against a real Node server.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,7 +38,7 @@ const WRITERS: Record<string, (response: ServerResponse) => void> = {
     response.write('a');
     response.end('b');
   },
-  'flushHeaders': (response) => {
+  flushHeaders: (response) => {
     response.setHeader('Vary', 'Accept');
     response.flushHeaders();
     response.end();

@@ -1,3 +1,4 @@
+// Completes Vary when the response head is written.
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { appendVary } from './core/vary.js';
 

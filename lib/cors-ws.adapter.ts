@@ -1,3 +1,4 @@
+// CorsWsAdapter: ws with the gateways' CORS policies (nest-cors/ws).
 import type { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
@@ -49,7 +50,10 @@ export class CorsWsAdapter extends WsAdapter {
    * admitted when the policy of every gateway of the server's port and path allows it, looked up at
    * each upgrade (the server is created before the policies are compiled).
    */
-  override create(port: number, options: Record<string, any> & { namespace?: string; server?: any; path?: string } = {}): any {
+  override create(
+    port: number,
+    options: Record<string, unknown> & { namespace?: string; server?: unknown; path?: string } = {},
+  ): ReturnType<WsAdapter['create']> {
     const place = { port, path: options.path, namespace: undefined };
     const verifyClient = options.verifyClient as VerifyClient | undefined;
     return super.create(port, {

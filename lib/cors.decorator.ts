@@ -1,3 +1,4 @@
+// The @Cors() decorator.
 import { Reflector } from '@nestjs/core';
 import type { CorsDecoratorArgument } from './core/cors-options.js';
 

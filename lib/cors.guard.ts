@@ -1,3 +1,4 @@
+// The global guard: enforces the policy of the handler Nest selected.
 import { ForbiddenException, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { decideActual, writeActualHeaders, type ActualDecision } from './core/cors-decision.js';
@@ -42,10 +43,12 @@ export class CorsGuard implements CanActivate {
     this.registry.metrics?.record('actual', decision.route, decision.allowed ? undefined : decision.code);
     if (decision.allowed || !state.snapshot.settings.rejectDisallowedOrigins) return true;
     const policy = decision.route?.name ?? 'none';
-    if (this.registry.log.enabled) this.registry.log.rejected(
-      `${state.origin}\n${policy}\n${decision.reason}`,
-      `Rejected request ${shown(request.method ?? '')} ${shown((request.url ?? '').split('?')[0])} from ${shown(state.origin)}: ${decision.reason} (policy ${policy})`,
-    );
+    if (this.registry.log.enabled)
+      this.registry.log.rejected(
+        `${state.origin}\n${policy}\n${decision.reason}`,
+        `Rejected request ${shown(request.method ?? '')} ${shown((request.url ?? '').split('?')[0])} from ${shown(state.origin)}: ` +
+          `${decision.reason} (policy ${policy})`,
+      );
     throw new ForbiddenException('Cross-origin request rejected by CORS policy');
   }
 }

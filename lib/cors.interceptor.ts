@@ -1,3 +1,4 @@
+// The global interceptor of the guard-and-interceptor shape.
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 

@@ -1,3 +1,4 @@
+// Decision counters through OpenTelemetry.
 import type { CorsRefusalCode } from './core/cors-decision.js';
 import type { CorsRoute } from './core/policy-compiler.js';
 
@@ -11,7 +12,10 @@ export const CORS_DECISIONS_METRIC = 'nest_cors.decisions';
 interface OpenTelemetryApi {
   metrics: {
     getMeter(name: string): {
-      createCounter(name: string, options: { description: string; unit: string }): {
+      createCounter(
+        name: string,
+        options: { description: string; unit: string },
+      ): {
         add(value: number, attributes: Readonly<Record<string, string>>): void;
       };
     };
@@ -20,7 +24,15 @@ interface OpenTelemetryApi {
 
 type Counter = ReturnType<ReturnType<OpenTelemetryApi['metrics']['getMeter']>['createCounter']>;
 
-const OUTCOMES: readonly (CorsRefusalCode | 'allowed')[] = ['allowed', 'origin', 'method', 'header', 'malformed-headers', 'disabled', 'no-handler'];
+const OUTCOMES: readonly (CorsRefusalCode | 'allowed')[] = [
+  'allowed',
+  'origin',
+  'method',
+  'header',
+  'malformed-headers',
+  'disabled',
+  'no-handler',
+];
 const NONE = 'none';
 
 /**

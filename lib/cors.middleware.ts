@@ -1,3 +1,4 @@
+// The request handler ahead of the app: preflights, headers, refusals.
 import { Injectable } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import {
@@ -24,7 +25,11 @@ import { NO_HANDLER_FOR_METHOD, type CorsRequestSettings, type CorsSnapshot } fr
 import { varyOnWriteHead } from './cors-vary.hook.js';
 
 /** The body of Nest's own `ForbiddenException`, so a refused request looks like the app's 403s. */
-const REJECTED_REQUEST_BODY = JSON.stringify({ message: 'Cross-origin request rejected by CORS policy', error: 'Forbidden', statusCode: 403 });
+const REJECTED_REQUEST_BODY = JSON.stringify({
+  message: 'Cross-origin request rejected by CORS policy',
+  error: 'Forbidden',
+  statusCode: 403,
+});
 const REJECTED_PREFLIGHT_BODY = 'CORS preflight rejected';
 
 /**
@@ -90,7 +95,9 @@ export class CorsMiddleware {
   private varyIfDependent(exchange: CorsExchange, snapshot: CorsSnapshot, method: string): void {
     const { rejectDisallowedOrigins, unknownRoutes } = snapshot.settings;
     const varies =
-      rejectDisallowedOrigins && unknownRoutes !== 'skip' ? true : dependsOnOrigin(snapshot.candidatesFor(method, exchange.request), snapshot.settings);
+      rejectDisallowedOrigins && unknownRoutes !== 'skip'
+        ? true
+        : dependsOnOrigin(snapshot.candidatesFor(method, exchange.request), snapshot.settings);
     if (varies) varyOnWriteHead(exchange.response, 'Origin');
   }
 
@@ -143,7 +150,8 @@ export class CorsMiddleware {
         if (candidates.length === 1) this.registry.metrics?.record('actual', decision.route, undefined);
         const log = this.registry.log;
         if (log.enabled) log.allowed(`${origin}\n${decision.route.name}\nrequest`, `Allowed ${describe()} (policy ${decision.route.name})`);
-        if (!decision.credentials && snapshot.options.debug === true && raw.headers.cookie !== undefined) response.setHeader(REASON_HEADER, CREDENTIALS_REFUSED);
+        if (!decision.credentials && snapshot.options.debug === true && raw.headers.cookie !== undefined)
+          response.setHeader(REASON_HEADER, CREDENTIALS_REFUSED);
         writeActualHeaders(decision, response);
         setCorsState(raw, { snapshot, origin, candidates });
         return exchange.next();
@@ -176,7 +184,12 @@ export class CorsMiddleware {
     if (preflight) varyOnWriteHead(response, vary);
     if (snapshot.options.debug === true) response.setHeader(REASON_HEADER, decision.reason);
     exchange.takeOver();
-    endWith(response, 403, preflight ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8', preflight ? REJECTED_PREFLIGHT_BODY : REJECTED_REQUEST_BODY);
+    endWith(
+      response,
+      403,
+      preflight ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+      preflight ? REJECTED_PREFLIGHT_BODY : REJECTED_REQUEST_BODY,
+    );
   }
 
   private logRejection(decision: { route: CorsRoute | undefined; reason: string }, origin: string, message: () => string): void {

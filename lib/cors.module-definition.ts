@@ -1,3 +1,4 @@
+// The ConfigurableModuleBuilder of CorsModule.
 import { ConfigurableModuleBuilder, type ConfigurableModuleOptionsFactory } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { CorsModuleOptions } from './core/cors-options.js';
@@ -16,18 +17,19 @@ export interface CorsModuleExtras {
   responseInterceptor: boolean;
 }
 
-export const {
-  ConfigurableModuleClass: ConfigurableCorsModule,
-  MODULE_OPTIONS_TOKEN: CORS_MODULE_OPTIONS,
-} = new ConfigurableModuleBuilder<CorsModuleOptions>({ moduleName: 'Cors' })
-  .setClassMethodName('forRoot')
-  .setFactoryMethodName('createCorsOptions')
-  .setExtras<CorsModuleExtras>({ isGlobal: true, responseInterceptor: true }, (definition, extras) => ({
-    ...definition,
-    global: extras.isGlobal,
-    providers: [...(definition.providers ?? []), ...(extras.responseInterceptor ? [{ provide: APP_INTERCEPTOR, useClass: CorsInterceptor }] : [])],
-  }))
-  .build();
+export const { ConfigurableModuleClass: ConfigurableCorsModule, MODULE_OPTIONS_TOKEN: CORS_MODULE_OPTIONS } =
+  new ConfigurableModuleBuilder<CorsModuleOptions>({ moduleName: 'Cors' })
+    .setClassMethodName('forRoot')
+    .setFactoryMethodName('createCorsOptions')
+    .setExtras<CorsModuleExtras>({ isGlobal: true, responseInterceptor: true }, (definition, extras) => ({
+      ...definition,
+      global: extras.isGlobal,
+      providers: [
+        ...(definition.providers ?? []),
+        ...(extras.responseInterceptor ? [{ provide: APP_INTERCEPTOR, useClass: CorsInterceptor }] : []),
+      ],
+    }))
+    .build();
 
 /**
  * A class for `CorsModule.forRootAsync({ useClass })` / `useExisting`: its `createCorsOptions()`

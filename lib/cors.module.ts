@@ -1,3 +1,4 @@
+// CorsModule.
 import { Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
 import { CorsGuard } from './cors.guard.js';
@@ -26,12 +27,7 @@ import { CorsService } from './cors.service.js';
  */
 @Module({
   imports: [DiscoveryModule],
-  providers: [
-    CorsPolicyRegistry,
-    CorsService,
-    CorsMiddleware,
-    { provide: APP_GUARD, useClass: CorsGuard },
-  ],
+  providers: [CorsPolicyRegistry, CorsService, CorsMiddleware, { provide: APP_GUARD, useClass: CorsGuard }],
   exports: [CORS_MODULE_OPTIONS, CorsService],
 })
 export class CorsModule extends ConfigurableCorsModule {

@@ -1,3 +1,4 @@
+// CorsService: inspect and change the policies at run time.
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { CorsModuleOptions, CorsOptions, CorsOrigin } from './core/cors-options.js';
@@ -81,7 +82,11 @@ export class CorsService {
   }
 
   private routes(snapshot: CorsSnapshot, method: string, path: string, host: string | undefined): readonly CorsRoute[] {
-    const request: RoutedRequest = { url: path, headers: host === undefined ? {} : { host }, hostname: host?.replace(/:\d*$/, '').toLowerCase() };
+    const request: RoutedRequest = {
+      url: path,
+      headers: host === undefined ? {} : { host },
+      hostname: host?.replace(/:\d*$/, '').toLowerCase(),
+    };
     return snapshot.candidatesFor(method, request);
   }
 

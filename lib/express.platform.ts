@@ -1,3 +1,4 @@
+// The Express platform: app.use() first, Express's own router stack.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import parseurl from 'parseurl';
 import { OrderedRouteMatcher, type OrderedRoute, type RouteMatcher, type RoutedRequest } from './core/route-matcher.js';

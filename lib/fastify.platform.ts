@@ -1,3 +1,4 @@
+// The Fastify platform: the adapter's first onRequest hook, find-my-way fed by onRoute.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteMatcher, RoutedRequest } from './core/route-matcher.js';
 import type { AdapterRequest, CorsPlatform, CorsRequestHandler } from './cors-platform.js';
@@ -36,7 +37,12 @@ export interface FastifyAdapterLike {
   setOnRequestHook?(hook: RequestHook): void;
   readonly onRequestHook?: RequestHook;
   use(handler: (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void): unknown;
-  getRouteMatchingOptions?(): { caseSensitive?: boolean; ignoreTrailingSlash?: boolean; maxParamLength?: number; useSemicolonDelimiter?: boolean };
+  getRouteMatchingOptions?(): {
+    caseSensitive?: boolean;
+    ignoreTrailingSlash?: boolean;
+    maxParamLength?: number;
+    useSemicolonDelimiter?: boolean;
+  };
   isRoutableRequestTarget?(url: string | undefined): boolean;
 }
 
@@ -56,7 +62,14 @@ interface RouteStore<T> {
 }
 
 /** The router options of a Fastify instance that change which route serves a request. */
-const ROUTER_OPTION_KEYS = ['caseSensitive', 'ignoreTrailingSlash', 'ignoreDuplicateSlashes', 'maxParamLength', 'allowUnsafeRegex', 'useSemicolonDelimiter'] as const;
+const ROUTER_OPTION_KEYS = [
+  'caseSensitive',
+  'ignoreTrailingSlash',
+  'ignoreDuplicateSlashes',
+  'maxParamLength',
+  'allowUnsafeRegex',
+  'useSemicolonDelimiter',
+] as const;
 
 /**
  * Fastify: the handler runs in the adapter's own first `onRequest` hook, ahead of middie and so of
@@ -147,7 +160,13 @@ export class FastifyPlatform implements CorsPlatform {
         }
       }
     }
-    return new FastifyRouteMatcher<T>(router, [...methods], hostScoped, hostConstrained, (url) => this.adapter.isRoutableRequestTarget?.(url) ?? true);
+    return new FastifyRouteMatcher<T>(
+      router,
+      [...methods],
+      hostScoped,
+      hostConstrained,
+      (url) => this.adapter.isRoutableRequestTarget?.(url) ?? true,
+    );
   }
 
   private instance(): FastifyInstanceLike {

@@ -1,3 +1,4 @@
+// Any other HTTP adapter: use(), path-to-regexp in Nest's order.
 import { match } from 'path-to-regexp';
 import { OrderedRouteMatcher, type RouteMatcher, type RoutedRequest } from './core/route-matcher.js';
 import type { AdapterRequest, CorsPlatform, CorsRequestHandler, HttpAdapterLike } from './cors-platform.js';

@@ -1,7 +1,16 @@
+// What each entry point loads.
 import { describe, expect, it, jest } from '@jest/globals';
 
 /** What an app that uses neither gateways nor the Redis feed must not pull in through `nest-cors`. */
-const OPTIONAL_PACKAGES = ['@nestjs/websockets', '@nestjs/platform-socket.io', '@nestjs/platform-ws', 'socket.io', 'ws', 'redis', './redis.js'];
+const OPTIONAL_PACKAGES = [
+  '@nestjs/websockets',
+  '@nestjs/platform-socket.io',
+  '@nestjs/platform-ws',
+  'socket.io',
+  'ws',
+  'redis',
+  './redis.js',
+];
 
 const loaded: string[] = [];
 for (const name of OPTIONAL_PACKAGES) {

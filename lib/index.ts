@@ -1,3 +1,4 @@
+// nest-cors: the public API of the main entry point.
 export { CorsModule } from './cors.module.js';
 export { Cors } from './cors.decorator.js';
 export { CorsService, type CorsPolicyDescription } from './cors.service.js';

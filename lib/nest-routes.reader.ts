@@ -1,3 +1,4 @@
+// The one file that reads Nest internals: handlers, routes, versions, hosts, gateways.
 import { RequestMethod, VERSION_NEUTRAL, VersioningType, type Type, type VersioningOptions } from '@nestjs/common';
 import type { ApplicationConfig, DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
@@ -17,10 +18,13 @@ const GATEWAY_METADATA = 'websockets:is_gateway';
 const GATEWAY_OPTIONS = 'websockets:gateway_options';
 const PORT_METADATA = 'port';
 
+/** A method of a controller class, as the prototype holds it. */
+export type RouteHandler = (...args: never[]) => unknown;
+
 /** A controller method that Nest routes requests to, with its `@Cors()` levels. */
 export interface NestHandler {
   readonly controller: Type<unknown>;
-  readonly handler: Function;
+  readonly handler: RouteHandler;
   /** `Controller.method`, as Nest names the callback it registers with the adapter. */
   readonly name: string;
   readonly controllerArgument: CorsDecoratorArgument | undefined;
@@ -127,28 +131,39 @@ export function readNestRoutes(sources: NestRouteSources): NestRoutes {
     const controllerArgument = sources.reflector.get(Cors, controller);
     const modulePath = modulePathOf(wrapper, applicationId);
     const hostMetadata = asArray<string | RegExp>(Reflect.getMetadata(HOST_METADATA, controller));
-    const hosts = hostMetadata.length > 0 ? hostMetadata.map((host) => (typeof host === 'string' ? pathToRegexp(host).regexp : host)) : undefined;
+    const hosts =
+      hostMetadata.length > 0 ? hostMetadata.map((host) => (typeof host === 'string' ? pathToRegexp(host).regexp : host)) : undefined;
     const controllerVersion = versioning ? (Reflect.getMetadata(VERSION_METADATA, controller) ?? versioning.defaultVersion) : undefined;
-    const prototype = controller.prototype as Record<string, Function>;
+    const prototype = controller.prototype as Record<string, RouteHandler>;
 
     for (const methodName of sources.scanner.getAllMethodNames(prototype)) {
       const handler = prototype[methodName];
       const methodPath = Reflect.getMetadata(PATH_METADATA, handler);
       if (methodPath === undefined) continue;
-      const index = handlers.push({
-        controller,
-        handler,
-        name: `${wrapper.name}.${methodName}`,
-        controllerArgument,
-        handlerArgument: sources.reflector.get(Cors, handler),
-      }) - 1;
+      const index =
+        handlers.push({
+          controller,
+          handler,
+          name: `${wrapper.name}.${methodName}`,
+          controllerArgument,
+          handlerArgument: sources.reflector.get(Cors, handler),
+        }) - 1;
       const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
       const methodVersion = Reflect.getMetadata(VERSION_METADATA, handler);
       const version = methodVersion ?? controllerVersion;
-      const conditional = versioning !== undefined && versioning.type !== VersioningType.URI && version !== undefined && version !== VERSION_NEUTRAL;
+      const conditional =
+        versioning !== undefined && versioning.type !== VersioningType.URI && version !== undefined && version !== VERSION_NEUTRAL;
       for (const ctrlPath of asArray<string>(controllerPath).map(addLeadingSlash)) {
         for (const path of asArray<string>(methodPath).map(addLeadingSlash)) {
-          const metadata = { ctrlPath, modulePath, globalPrefix, controllerVersion, versioningOptions: versioning, methodVersion, methodPath: path };
+          const metadata = {
+            ctrlPath,
+            modulePath,
+            globalPrefix,
+            controllerVersion,
+            versioningOptions: versioning,
+            methodVersion,
+            methodPath: path,
+          };
           const fullPaths = pathFactory ? pathFactory.create(metadata, requestMethod) : [globalPrefix + ctrlPath + path];
           for (const fullPath of fullPaths) {
             routes.push({ handler: index, method: RequestMethod[requestMethod] ?? 'ALL', path: normalize(fullPath), hosts, conditional });
@@ -181,12 +196,12 @@ function quietly<T>(convert: () => T): T {
  */
 export function readNestGateways(sources: NestRouteSources): NestGateways {
   const container = (sources.moduleRef as unknown as { container: NestContainer }).container;
-  const gateways = new Map<Function, NestGateway>();
+  const gateways = new Map<object, NestGateway>();
   for (const wrapper of sources.discovery.getProviders()) {
     const gateway = wrapper.metatype as Type<unknown> | undefined;
     if (!gateway || wrapper.isNotMetatype || gateways.has(gateway) || Reflect.getMetadata(GATEWAY_METADATA, gateway) !== true) continue;
     const options = (Reflect.getMetadata(GATEWAY_OPTIONS, gateway) ?? {}) as { path?: unknown; namespace?: unknown; cors?: unknown };
-    const prototype = gateway.prototype as Record<string, Function>;
+    const prototype = gateway.prototype as Record<string, RouteHandler>;
     gateways.set(gateway, {
       gateway,
       name: gateway.name,
@@ -211,7 +226,7 @@ function namespaceOf(namespace: unknown): unknown {
 }
 
 function modulePathOf(wrapper: InstanceWrapper, applicationId: string | undefined): string | undefined {
-  const moduleClass = (wrapper.host as { metatype?: Function } | undefined)?.metatype;
+  const moduleClass = (wrapper.host as { metatype?: object } | undefined)?.metatype;
   if (!moduleClass) return undefined;
   return Reflect.getMetadata(MODULE_PATH_METADATA + applicationId, moduleClass) ?? Reflect.getMetadata(MODULE_PATH_METADATA, moduleClass);
 }

@@ -1,3 +1,4 @@
+// The Redis change feed.
 import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_REDIS_CORS_CHANNEL, RedisCorsChangeFeed, type RedisCorsPublisher, type RedisCorsSubscriber } from './redis.js';
 

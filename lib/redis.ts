@@ -1,3 +1,4 @@
+// nest-cors/redis: a change feed over Redis pub/sub.
 import type { CorsChangeFeed, CorsChangeListener, CorsChangeUnsubscribe } from './core/cors-change.feed.js';
 
 /** The channel a {@link RedisCorsChangeFeed} uses unless told otherwise. */

@@ -170,9 +170,15 @@ if (verify) {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     const entries = Object.entries(pkg.exports)
       .filter(([, target]) => typeof target === 'object')
-      .map(([subpath, target]) => ({ subpath, cjs: join(root, target.require.default), esm: join(root, target.import.default), types: [target.require.types, target.import.types].map((file) => join(root, file)) }));
+      .map(([subpath, target]) => ({
+        subpath,
+        cjs: join(root, target.require.default),
+        esm: join(root, target.import.default),
+        types: [target.require.types, target.import.types].map((file) => join(root, file)),
+      }));
     const missingTypes = entries.flatMap((entry) => entry.types).filter((file) => !existsSync(file));
-    if (missingTypes.length) fail(`exports names declaration files that were not built: ${missingTypes.map((f) => relative(root, f)).join(', ')}`);
+    if (missingTypes.length)
+      fail(`exports names declaration files that were not built: ${missingTypes.map((f) => relative(root, f)).join(', ')}`);
     const optionalPeers = Object.keys(pkg.peerDependenciesMeta ?? {}).filter((name) => pkg.peerDependenciesMeta[name].optional);
     const probe = `
       const { createRequire } = await import('node:module');

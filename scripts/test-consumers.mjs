@@ -67,7 +67,13 @@ function runQuiet(cmd, cmdArgs, cwd, label) {
     child.stderr.on('data', (d) => (out += d));
     child.on('close', (code) => {
       timings.push([label, secs(t)]);
-      const lines = out.split('\n').filter((l) => l.trim() && !/Unknown user config "nodedir"|This will stop working in the next major version of npm|See `npm help npmrc`/.test(l));
+      const lines = out
+        .split('\n')
+        .filter(
+          (l) =>
+            l.trim() &&
+            !/Unknown user config "nodedir"|This will stop working in the next major version of npm|See `npm help npmrc`/.test(l),
+        );
       console.log(`[consumers] ${label} (${secs(t)}, exit ${code})${lines.length ? `\n  ${lines.join('\n  ')}` : ''}`);
       resolvePromise(code);
     });
@@ -77,7 +83,8 @@ function runQuiet(cmd, cmdArgs, cwd, label) {
 // Node and TypeScript resolve packages by walking up from the consumer folder: make sure nothing
 // above the work folder could stand in for a dependency the consumer or the package forgot.
 for (let dir = dirname(workRoot); ; dir = dirname(dir)) {
-  if (existsSync(join(dir, 'node_modules'))) die(`${join(dir, 'node_modules')} exists above the work folder ${workRoot}; set NEST_CORS_CONSUMERS_DIR elsewhere`);
+  if (existsSync(join(dir, 'node_modules')))
+    die(`${join(dir, 'node_modules')} exists above the work folder ${workRoot}; set NEST_CORS_CONSUMERS_DIR elsewhere`);
   if (dir === parse(dir).root) break;
 }
 if (workRoot === root || workRoot.startsWith(root + sep)) die(`the work folder must be outside the repository (${workRoot})`);
@@ -103,12 +110,23 @@ try {
   const files = info.files.map((f) => f.path).sort();
 
   // 2. The tarball carries only what users need.
-  const allowed = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^dist\/(esm|cjs)\/.+\.(js|d\.ts)$/, /^dist\/cjs\/package\.json$/];
-  const entries = ['index', 'cors-io.adapter', 'cors-ws.adapter'].flatMap((entry) => ['esm', 'cjs'].flatMap((build) => [`dist/${build}/${entry}.js`, `dist/${build}/${entry}.d.ts`]));
+  const allowed = [
+    /^package\.json$/,
+    /^README\.md$/,
+    /^LICENSE$/,
+    /^CHANGELOG\.md$/,
+    /^dist\/(esm|cjs)\/.+\.(js|d\.ts)$/,
+    /^dist\/cjs\/package\.json$/,
+  ];
+  const entries = ['index', 'cors-io.adapter', 'cors-ws.adapter'].flatMap((entry) =>
+    ['esm', 'cjs'].flatMap((build) => [`dist/${build}/${entry}.js`, `dist/${build}/${entry}.d.ts`]),
+  );
   const required = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', ...entries, 'dist/cjs/package.json'];
   const unexpected = files.filter((f) => !allowed.some((re) => re.test(f)) || /\.spec\./.test(f));
   const missing = required.filter((f) => !files.includes(f));
-  console.log(`[consumers] packed ${info.filename}: ${files.length} files, ${(info.size / 1024).toFixed(1)} kB packed, ${(info.unpackedSize / 1024).toFixed(1)} kB unpacked`);
+  console.log(
+    `[consumers] packed ${info.filename}: ${files.length} files, ${(info.size / 1024).toFixed(1)} kB packed, ${(info.unpackedSize / 1024).toFixed(1)} kB unpacked`,
+  );
   if (unexpected.length) die(`the tarball carries files users do not need: ${unexpected.join(', ')}`);
   if (missing.length) die(`the tarball lacks: ${missing.join(', ')}`);
 

@@ -72,7 +72,8 @@ function summary() {
   console.log(`[nest11] total ${secs(t0)}; work folder ${work}`);
 }
 
-if (work === root || work.startsWith(root + sep) || root.startsWith(work + sep)) die(`the work folder must be outside the repository (${work})`);
+if (work === root || work.startsWith(root + sep) || root.startsWith(work + sep))
+  die(`the work folder must be outside the repository (${work})`);
 
 // 1. Mirror the repository's sources into the work folder (node_modules there is kept).
 const skip = new Set(['.git', 'node_modules', 'dist', 'dist-sample', 'coverage', '.tmp', 'test/consumers', 'bench/results']);
@@ -123,7 +124,8 @@ walk(work);
 console.log(`[nest11] installed: ${found.map(([n, v, p]) => (p === `node_modules/${n}` ? `${n}@${v}` : `${n}@${v} (${p})`)).join(' ')}`);
 for (const name of nestPackages) {
   const copies = found.filter(([n]) => n === name);
-  if (copies.length !== 1) die(`expected one copy of ${name}, found ${copies.length}: ${copies.map(([, v, p]) => `${v} at ${p}`).join(', ')}`);
+  if (copies.length !== 1)
+    die(`expected one copy of ${name}, found ${copies.length}: ${copies.map(([, v, p]) => `${v} at ${p}`).join(', ')}`);
   if (!copies[0][1].startsWith('11.')) die(`${name} is ${copies[0][1]}, not 11.x`);
 }
 

@@ -1,4 +1,12 @@
-import { Injectable, Module, type CallHandler, type CanActivate, type INestApplication, type NestInterceptor, type Type } from '@nestjs/common';
+import {
+  Injectable,
+  Module,
+  type CallHandler,
+  type CanActivate,
+  type INestApplication,
+  type NestInterceptor,
+  type Type,
+} from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -27,7 +35,17 @@ export type AdapterName = (typeof ADAPTERS)[number];
  *   nest-cors mounts its own (Express: `app.use()` when the adapter is created; Fastify: the
  *   adapter's first `onRequest` hook).
  */
-export const VARIANTS = ['none', 'none-big', 'builtin', 'nest-cors', 'nest-cors-no-interceptor', 'nest-cors-big', 'shape', 'shape-guard', 'mount-only'] as const;
+export const VARIANTS = [
+  'none',
+  'none-big',
+  'builtin',
+  'nest-cors',
+  'nest-cors-no-interceptor',
+  'nest-cors-big',
+  'shape',
+  'shape-guard',
+  'mount-only',
+] as const;
 export type VariantName = (typeof VARIANTS)[number];
 
 export function parseAdapterName(value: string | undefined): AdapterName {
@@ -95,7 +113,10 @@ function rootModuleOf(variant: VariantName): Type {
         ],
       });
     case 'shape-guard':
-      return moduleNamed('ShapeGuardSmallAppModule', { controllers: SMALL_APP_CONTROLLERS, providers: [{ provide: APP_GUARD, useClass: DoNothingGuard }] });
+      return moduleNamed('ShapeGuardSmallAppModule', {
+        controllers: SMALL_APP_CONTROLLERS,
+        providers: [{ provide: APP_GUARD, useClass: DoNothingGuard }],
+      });
     case 'nest-cors':
       return moduleNamed('NestCorsSmallAppModule', {
         imports: [CorsModule.forRoot(SMALL_APP_CORS_OPTIONS)],

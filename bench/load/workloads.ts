@@ -77,7 +77,9 @@ function slugOf(workload: Workload): string {
  * and the interceptor only runs on requests that reach a handler.
  */
 export function throughputWorkloadsOf(variant: VariantName): readonly Workload[] {
-  return variant === 'nest-cors' || variant === 'nest-cors-big' || variant === 'builtin' ? [ALLOWED_GET, PREFLIGHT, DISALLOWED_GET] : [ALLOWED_GET];
+  return variant === 'nest-cors' || variant === 'nest-cors-big' || variant === 'builtin'
+    ? [ALLOWED_GET, PREFLIGHT, DISALLOWED_GET]
+    : [ALLOWED_GET];
 }
 
 /** Variants without CORS: they answer every workload as the app alone does. */

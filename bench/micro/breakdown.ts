@@ -8,7 +8,13 @@
  */
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { decideActual, decidePreflight, preflightHeaderLines, writeActualHeaders, type PreflightRoutes } from '../../lib/core/cors-decision.js';
+import {
+  decideActual,
+  decidePreflight,
+  preflightHeaderLines,
+  writeActualHeaders,
+  type PreflightRoutes,
+} from '../../lib/core/cors-decision.js';
 import type { CorsRoute } from '../../lib/core/policy-compiler.js';
 import type { RoutedRequest } from '../../lib/core/route-matcher.js';
 import { CorsPolicyRegistry } from '../../lib/cors-policy.registry.js';
@@ -33,7 +39,11 @@ function time(run: (index: number) => unknown): number {
 
 /** Fresh request stand-ins, as many as calls: routers may cache what they parse on the request. */
 function requests(): RoutedRequest[] {
-  return Array.from({ length: callsPerRound }, () => ({ url: PATH, headers: { host: 'localhost', origin: ALLOWED_ORIGIN }, hostname: 'localhost' }));
+  return Array.from({ length: callsPerRound }, () => ({
+    url: PATH,
+    headers: { host: 'localhost', origin: ALLOWED_ORIGIN },
+    hostname: 'localhost',
+  }));
 }
 
 /** Fresh responses, each with a header already set, as by the time nest-cors runs (`X-Powered-By`, a request id). */
@@ -46,11 +56,22 @@ function parts(snapshot: CorsSnapshot): Record<BreakdownPart, () => number> {
   const found = snapshot.preflightRoutes('PUT', requests()[0]);
   if (typeof found !== 'object') throw new Error('the benchmark path must be routed');
   const byMethod = new Map<string, readonly CorsRoute[] | undefined>(found.methods.map((method) => [method, found.routesFor(method)]));
-  const preflightRoutes: PreflightRoutes = { candidates: found.candidates, methods: found.methods, routesFor: (method) => byMethod.get(method) };
-  const preflightRequest = { origin: ALLOWED_ORIGIN, requestMethod: 'PUT', requestHeaders: PREFLIGHT.headers['Access-Control-Request-Headers'], requestPrivateNetwork: false, raw };
+  const preflightRoutes: PreflightRoutes = {
+    candidates: found.candidates,
+    methods: found.methods,
+    routesFor: (method) => byMethod.get(method),
+  };
+  const preflightRequest = {
+    origin: ALLOWED_ORIGIN,
+    requestMethod: 'PUT',
+    requestHeaders: PREFLIGHT.headers['Access-Control-Request-Headers'],
+    requestPrivateNetwork: false,
+    raw,
+  };
   const actual = decideActual(candidates, 'GET', ALLOWED_ORIGIN, raw);
   const preflight = decidePreflight(preflightRoutes, preflightRequest);
-  if ('then' in actual || 'then' in preflight || !actual.allowed || !preflight.allowed) throw new Error('the benchmark requests must be approved synchronously');
+  if ('then' in actual || 'then' in preflight || !actual.allowed || !preflight.allowed)
+    throw new Error('the benchmark requests must be approved synchronously');
   return {
     'lookup GET': () => {
       const batch = requests();

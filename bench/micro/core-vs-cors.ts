@@ -40,12 +40,19 @@ function assertSameAnswers(requestName: MicroRequestName): void {
   const answers = SIDE_ORDER.map((name) => {
     const response = new ResponseStub();
     sides[name](MICRO_REQUESTS[requestName], response);
-    const headers = ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials', 'Access-Control-Allow-Headers', 'Access-Control-Max-Age'];
+    const headers = [
+      'Access-Control-Allow-Origin',
+      'Access-Control-Allow-Credentials',
+      'Access-Control-Allow-Headers',
+      'Access-Control-Max-Age',
+    ];
     const summary = `${response.statusCode} ended=${response.ended} ${headers.map((header) => response.getHeader(header)).join(' ')}`;
     return { name, summary: summary.toLowerCase().replace(/\s*,\s*/g, ',') };
   });
   if (answers.some((answer) => answer.summary !== answers[0].summary)) {
-    throw new Error(`the sides answer the ${requestName} request differently: ${answers.map((a) => `${a.name}: ${a.summary}`).join(' | ')}`);
+    throw new Error(
+      `the sides answer the ${requestName} request differently: ${answers.map((a) => `${a.name}: ${a.summary}`).join(' | ')}`,
+    );
   }
 }
 
@@ -75,7 +82,8 @@ for (const requestName of Object.keys(MICRO_REQUESTS) as MicroRequestName[]) {
   for (let round = 0; round < rounds; round++) {
     const times = {} as Record<SideName, number>;
     const first = round % SIDE_ORDER.length;
-    for (const side of [...SIDE_ORDER.slice(first), ...SIDE_ORDER.slice(0, first)]) times[side] = nanosecondsPerRequest(sides[side], request);
+    for (const side of [...SIDE_ORDER.slice(first), ...SIDE_ORDER.slice(0, first)])
+      times[side] = nanosecondsPerRequest(sides[side], request);
     await sendToRunner({
       type: 'micro-round',
       request: requestName,

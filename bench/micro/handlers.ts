@@ -40,7 +40,11 @@ export const MICRO_REQUESTS: Readonly<Record<MicroRequestName, MicroRequest>> = 
   simple: { method: 'GET', headers: { origin: ALLOWED_ORIGIN } },
   preflight: {
     method: 'OPTIONS',
-    headers: { origin: ALLOWED_ORIGIN, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type,x-request-id' },
+    headers: {
+      origin: ALLOWED_ORIGIN,
+      'access-control-request-method': 'PUT',
+      'access-control-request-headers': 'content-type,x-request-id',
+    },
   },
 };
 

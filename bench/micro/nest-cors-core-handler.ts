@@ -1,5 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { decideActual, decidePreflight, writeActualHeaders, writePreflightHeaders, type PreflightRoutes } from '../../lib/core/cors-decision.js';
+import {
+  decideActual,
+  decidePreflight,
+  writeActualHeaders,
+  writePreflightHeaders,
+  type PreflightRoutes,
+} from '../../lib/core/cors-decision.js';
 import { CorsPolicy } from '../../lib/core/cors-policy.js';
 import type { CorsRoute } from '../../lib/core/policy-compiler.js';
 import type { CorsOptions } from '../../lib/index.js';

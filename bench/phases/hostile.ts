@@ -28,7 +28,11 @@ const VARIANT = 'nest-cors';
  * ordinary preflights (the scale for their latency), sampling memory before the first round and
  * after the last.
  */
-export async function measureHostileRequests(adapter: AdapterName, settings: BenchSettings, log: (line: string) => void): Promise<HostileMeasurement> {
+export async function measureHostileRequests(
+  adapter: AdapterName,
+  settings: BenchSettings,
+  log: (line: string) => void,
+): Promise<HostileMeasurement> {
   const server = await ServerProcess.start(adapter, VARIANT);
   try {
     for (const workload of HOSTILE_WORKLOADS) await assertResponse(server.name, server.port, workload, expectedResponse(VARIANT, workload));
@@ -41,7 +45,12 @@ export async function measureHostileRequests(adapter: AdapterName, settings: Ben
     const before = await server.memory();
     for (let round = 0; round < settings.rounds; round++) {
       for (const workload of round % 2 === 0 ? workloads : [...workloads].reverse()) {
-        const result = await runWrk({ port: server.port, workload, connections: settings.hostileConnections, requestLimit: requestsPerRun });
+        const result = await runWrk({
+          port: server.port,
+          workload,
+          connections: settings.hostileConnections,
+          requestLimit: requestsPerRun,
+        });
         (p99LatencyMsByRound[workload.name] ??= []).push(result.p99LatencyMs);
         socketErrors += result.socketErrors;
       }

@@ -25,7 +25,12 @@ export async function measureMicro(settings: BenchSettings, log: (line: string) 
     MICRO_TIMEOUT_MS,
   );
   log(`micro-benchmark: ${settings.microRounds} rounds done`);
-  const breakdown = await runChild('micro/breakdown.js', [String(settings.microRounds), String(settings.microRequestsPerRound)], [], MICRO_TIMEOUT_MS);
+  const breakdown = await runChild(
+    'micro/breakdown.js',
+    [String(settings.microRounds), String(settings.microRequestsPerRound)],
+    [],
+    MICRO_TIMEOUT_MS,
+  );
   log(`breakdown: ${settings.microRounds} rounds done`);
   return {
     rounds: messages.filter((message): message is MicroRoundMessage => message.type === 'micro-round'),

@@ -13,7 +13,11 @@ export interface StartupMeasurement {
 const STARTUP_TIMEOUT_MS = 120_000;
 
 /** Times the 1,000-route app's bootstrap with and without the module, each in a fresh process, interleaved. */
-export async function measureStartup(adapter: AdapterName, settings: BenchSettings, log: (line: string) => void): Promise<StartupMeasurement> {
+export async function measureStartup(
+  adapter: AdapterName,
+  settings: BenchSettings,
+  log: (line: string) => void,
+): Promise<StartupMeasurement> {
   const measurement: StartupMeasurement = { adapter, withModule: [], withoutModule: [] };
   const sides: VariantName[] = ['none-big', 'nest-cors-big'];
   for (let round = 0; round < settings.rounds; round++) {

@@ -25,12 +25,17 @@ interface Job {
  * must, warms them up, then measures rounds: every (variant, workload) once per round, grouped by
  * workload so the variants a ratio compares run back to back, in reverse order every other round.
  */
-export async function measureThroughput(adapter: AdapterName, settings: BenchSettings, log: (line: string) => void): Promise<ThroughputMeasurement> {
+export async function measureThroughput(
+  adapter: AdapterName,
+  settings: BenchSettings,
+  log: (line: string) => void,
+): Promise<ThroughputMeasurement> {
   const servers: ServerProcess[] = [];
   try {
     for (const variant of VARIANTS) servers.push(await ServerProcess.start(adapter, variant));
     const jobs = jobsGroupedByWorkload(servers);
-    for (const { server, workload } of jobs) await assertResponse(server.name, server.port, workload, expectedResponse(server.variant, workload));
+    for (const { server, workload } of jobs)
+      await assertResponse(server.name, server.port, workload, expectedResponse(server.variant, workload));
 
     log(`${adapter}: warm-up, ${jobs.length} runs of ${settings.warmUpSeconds}s`);
     for (const { server, workload } of jobs) {
@@ -41,7 +46,12 @@ export async function measureThroughput(adapter: AdapterName, settings: BenchSet
     let socketErrors = 0;
     for (let round = 0; round < settings.rounds; round++) {
       for (const { server, workload } of round % 2 === 0 ? jobs : [...jobs].reverse()) {
-        const result = await runWrk({ port: server.port, workload, connections: settings.connections, durationSeconds: settings.loadSeconds });
+        const result = await runWrk({
+          port: server.port,
+          workload,
+          connections: settings.connections,
+          durationSeconds: settings.loadSeconds,
+        });
         ((requestsPerSecond[server.variant] ??= {})[workload.name] ??= []).push(result.requestsPerSecond);
         socketErrors += result.socketErrors;
       }

@@ -90,7 +90,9 @@ export function markdownReport(results: BenchResults): string {
     '',
     `- ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB RAM, ${machine.os}`,
     `- Node ${machine.node}, ${machine.wrk}`,
-    `- ${Object.entries(machine.packages).map(([name, version]) => `${name} ${version}`).join(', ')}`,
+    `- ${Object.entries(machine.packages)
+      .map(([name, version]) => `${name} ${version}`)
+      .join(', ')}`,
     '',
     '## Ratios',
     '',
@@ -119,7 +121,7 @@ export function markdownReport(results: BenchResults): string {
     '',
     'Microseconds per request, median (min–max) over the rounds. Mount, guard and interceptor come from the throughput ' +
       'rounds: the time per request (1 s ÷ requests per second, one server process at saturation) of `mount-only`, ' +
-      '`shape-guard` and `shape` against `none` and each other, so they carry the load generator\'s noise. The other parts ' +
+      "`shape-guard` and `shape` against `none` and each other, so they carry the load generator's noise. The other parts " +
       'are timed in process on the `nest-cors` app of each adapter (its real router and policies), over ' +
       `${settings.microRequestsPerRound.toLocaleString('en-US')} calls per round.`,
     '',
@@ -150,7 +152,8 @@ function ratioRows(results: BenchResults): RatioRow[] {
     for (const comparison of THROUGHPUT_COMPARISONS) {
       const numerators = measurement.requestsPerSecond[comparison.numerator]?.[comparison.workload];
       const denominators = measurement.requestsPerSecond[comparison.denominator]?.[comparison.workload];
-      if (!numerators || !denominators) throw new Error(`no ${comparison.workload} figures for ${comparison.numerator} or ${comparison.denominator}`);
+      if (!numerators || !denominators)
+        throw new Error(`no ${comparison.workload} figures for ${comparison.numerator} or ${comparison.denominator}`);
       rows.push({
         label: `${comparison.workload} throughput: ${comparison.numerator} ÷ ${comparison.denominator}`,
         adapter: measurement.adapter,

@@ -1,3 +1,4 @@
+// The change-feed port: how run-time option changes travel between instances.
 /**
  * Called with each message the feed delivers. It never throws: a malformed message is logged and
  * ignored.

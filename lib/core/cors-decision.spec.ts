@@ -1,3 +1,4 @@
+// Vector tables for preflight and actual-request decisions.
 import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { IncomingMessage } from 'node:http';
 import type { CorsOptions, CorsOriginFunction } from './cors-options.js';
@@ -47,7 +48,8 @@ class FakeResponse implements HeaderSink {
   /** CORS-related headers, normalised for comparison (see {@link normalise}). */
   cors(): Record<string, string[]> {
     const result: Record<string, string[]> = {};
-    for (const [name, value] of this.values) if (name.startsWith('access-control-') || name === 'vary') result[name] = normalise(name, String(value));
+    for (const [name, value] of this.values)
+      if (name.startsWith('access-control-') || name === 'vary') result[name] = normalise(name, String(value));
     return result;
   }
 }
@@ -142,7 +144,14 @@ const PREFLIGHTS: PreflightRow[] = [
     options: { origin: 'http://example.com', methods: ['GET'], maxAge: 10 },
     origin: 'http://example.com',
     method: 'GET',
-    expected: { headers: { 'Access-Control-Allow-Origin': 'http://example.com', 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Max-Age': '10', Vary: PV } },
+    expected: {
+      headers: {
+        'Access-Control-Allow-Origin': 'http://example.com',
+        'Access-Control-Allow-Methods': 'GET',
+        'Access-Control-Max-Age': '10',
+        Vary: PV,
+      },
+    },
   },
   {
     name: 'RS-12 allowed method',
@@ -179,7 +188,14 @@ const PREFLIGHTS: PreflightRow[] = [
     origin: 'http://foobar.com',
     method: 'GET',
     headers: 'x-header-1,x-header-2',
-    expected: { headers: { 'Access-Control-Allow-Origin': 'http://foobar.com', 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Headers': 'x-header-1,x-header-2', Vary: PV } },
+    expected: {
+      headers: {
+        'Access-Control-Allow-Origin': 'http://foobar.com',
+        'Access-Control-Allow-Methods': 'GET',
+        'Access-Control-Allow-Headers': 'x-header-1,x-header-2',
+        Vary: PV,
+      },
+    },
   },
   {
     name: 'RS-17 header outside the list',
@@ -194,7 +210,14 @@ const PREFLIGHTS: PreflightRow[] = [
     options: { origin: 'http://foobar.com', credentials: true },
     origin: 'http://foobar.com',
     method: 'GET',
-    expected: { headers: { 'Access-Control-Allow-Origin': 'http://foobar.com', 'Access-Control-Allow-Credentials': 'true', 'Access-Control-Allow-Methods': 'GET', Vary: PV } },
+    expected: {
+      headers: {
+        'Access-Control-Allow-Origin': 'http://foobar.com',
+        'Access-Control-Allow-Credentials': 'true',
+        'Access-Control-Allow-Methods': 'GET',
+        Vary: PV,
+      },
+    },
   },
   {
     name: 'RS-20 private network requested and allowed',
@@ -203,7 +226,12 @@ const PREFLIGHTS: PreflightRow[] = [
     method: 'GET',
     privateNetwork: true,
     expected: {
-      headers: { 'Access-Control-Allow-Origin': 'http://foobar.com', 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Private-Network': 'true', Vary: PV_PNA },
+      headers: {
+        'Access-Control-Allow-Origin': 'http://foobar.com',
+        'Access-Control-Allow-Methods': 'GET',
+        'Access-Control-Allow-Private-Network': 'true',
+        Vary: PV_PNA,
+      },
     },
   },
   {
@@ -213,11 +241,29 @@ const PREFLIGHTS: PreflightRow[] = [
     method: 'GET',
     headers: 'authorization\t, , content-type',
     expected: {
-      headers: { 'Access-Control-Allow-Origin': 'http://foobar.com', 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Headers': 'Content-Type, Authorization', Vary: PV },
+      headers: {
+        'Access-Control-Allow-Origin': 'http://foobar.com',
+        'Access-Control-Allow-Methods': 'GET',
+        'Access-Control-Allow-Headers': 'Content-Type, Authorization',
+        Vary: PV,
+      },
     },
   },
-  { name: 'RS-29 disallowed origin', options: { origin: 'http://foo.com' }, origin: 'http://example.com', method: 'GET', expected: 'rejected' },
-  { name: 'RS-30 1024 commas in ACRH', options: { origin: 'https://somedomain.com' }, origin: 'https://somedomain.com', method: 'GET', headers: ','.repeat(1024), expected: 'rejected' },
+  {
+    name: 'RS-29 disallowed origin',
+    options: { origin: 'http://foo.com' },
+    origin: 'http://example.com',
+    method: 'GET',
+    expected: 'rejected',
+  },
+  {
+    name: 'RS-30 1024 commas in ACRH',
+    options: { origin: 'https://somedomain.com' },
+    origin: 'https://somedomain.com',
+    method: 'GET',
+    headers: ','.repeat(1024),
+    expected: 'rejected',
+  },
   {
     name: 'JB-07 safelisted method from an allowed origin, credentialed',
     options: CRED,
@@ -250,7 +296,14 @@ const PREFLIGHTS: PreflightRow[] = [
       },
     },
   },
-  { name: 'JB-09 PURGE with Content-Type not allowed', options: CRED, origin: LH, method: 'PURGE', headers: 'content-type', expected: 'rejected' },
+  {
+    name: 'JB-09 PURGE with Content-Type not allowed',
+    options: CRED,
+    origin: LH,
+    method: 'PURGE',
+    headers: 'content-type',
+    expected: 'rejected',
+  },
   {
     name: 'JB-10 PURGE with Authorization',
     options: CRED,
@@ -306,7 +359,14 @@ const PREFLIGHTS: PreflightRow[] = [
       },
     },
   },
-  { name: 'JB-22 method refused before headers are looked at', options: CRED_STAR, origin: LH, method: 'PURGE', headers: 'bar,baz,foo,qux', expected: 'rejected' },
+  {
+    name: 'JB-22 method refused before headers are looked at',
+    options: CRED_STAR,
+    origin: LH,
+    method: 'PURGE',
+    headers: 'bar,baz,foo,qux',
+    expected: 'rejected',
+  },
   {
     name: "issue: allowedHeaders '*' covers Authorization (unlike a literal '*', JB-28/34)",
     options: { origin: '*', allowedHeaders: '*' },
@@ -314,7 +374,12 @@ const PREFLIGHTS: PreflightRow[] = [
     method: 'PUT',
     headers: 'content-type,authorization',
     expected: {
-      headers: { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'PUT', 'Access-Control-Allow-Headers': 'content-type,authorization', Vary: PV },
+      headers: {
+        'Access-Control-Allow-Origin': '*',
+        'Access-Control-Allow-Methods': 'PUT',
+        'Access-Control-Allow-Headers': 'content-type,authorization',
+        Vary: PV,
+      },
     },
   },
   {
@@ -336,14 +401,27 @@ const PREFLIGHTS: PreflightRow[] = [
   },
   { name: 'JB-36 port must match exactly', options: SOME, origin: 'https://example.com:6060', method: 'GET', expected: 'rejected' },
   { name: 'JB-37 *.example.com has no port', options: SOME, origin: 'https://foo.example.com:8080', method: 'GET', expected: 'rejected' },
-  { name: 'JB-43 GHSA-vhxv-fg4m-p2w8 foobar.com', options: { origin: ['https://foo.com', 'https://bar.com'] }, origin: 'https://foobar.com', method: 'PUT', expected: 'rejected' },
+  {
+    name: 'JB-43 GHSA-vhxv-fg4m-p2w8 foobar.com',
+    options: { origin: ['https://foo.com', 'https://bar.com'] },
+    origin: 'https://foobar.com',
+    method: 'PUT',
+    expected: 'rejected',
+  },
   {
     name: 'JB-47 subdomains on any port, requested headers reflected by default',
     options: { origin: 'http://*.example.com:*' },
     origin: 'http://foo.example.com',
     method: 'GET',
     headers: 'bar,baz,foo',
-    expected: { headers: { 'Access-Control-Allow-Origin': 'http://foo.example.com', 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Headers': 'bar,baz,foo', Vary: PV } },
+    expected: {
+      headers: {
+        'Access-Control-Allow-Origin': 'http://foo.example.com',
+        'Access-Control-Allow-Methods': 'GET',
+        'Access-Control-Allow-Headers': 'bar,baz,foo',
+        Vary: PV,
+      },
+    },
   },
   {
     name: 'node #4 arrays joined, method case kept',
@@ -367,7 +445,14 @@ const PREFLIGHTS: PreflightRow[] = [
     options: { origin: 'http://example.com', maxAge: 0 },
     origin: 'http://example.com',
     method: 'GET',
-    expected: { headers: { 'Access-Control-Allow-Origin': 'http://example.com', 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Max-Age': '0', Vary: PV } },
+    expected: {
+      headers: {
+        'Access-Control-Allow-Origin': 'http://example.com',
+        'Access-Control-Allow-Methods': 'GET',
+        'Access-Control-Max-Age': '0',
+        Vary: PV,
+      },
+    },
   },
   {
     name: 'node #6 empty allowedHeaders: no ACAH when nothing is requested',
@@ -376,14 +461,28 @@ const PREFLIGHTS: PreflightRow[] = [
     method: 'GET',
     expected: { headers: { 'Access-Control-Allow-Origin': 'http://example.com', 'Access-Control-Allow-Methods': 'GET', Vary: PV } },
   },
-  { name: 'node #6 empty allowedHeaders refuses a requested header', options: { origin: 'http://example.com', allowedHeaders: [] }, origin: 'http://example.com', method: 'GET', headers: 'x-foo', expected: 'rejected' },
+  {
+    name: 'node #6 empty allowedHeaders refuses a requested header',
+    options: { origin: 'http://example.com', allowedHeaders: [] },
+    origin: 'http://example.com',
+    method: 'GET',
+    headers: 'x-foo',
+    expected: 'rejected',
+  },
   {
     name: 'node #7 default reflects ACRH',
     options: { origin: 'http://example.com' },
     origin: 'http://example.com',
     method: 'GET',
     headers: 'x-header-1, x-header-2',
-    expected: { headers: { 'Access-Control-Allow-Origin': 'http://example.com', 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Headers': 'x-header-1,x-header-2', Vary: PV } },
+    expected: {
+      headers: {
+        'Access-Control-Allow-Origin': 'http://example.com',
+        'Access-Control-Allow-Methods': 'GET',
+        'Access-Control-Allow-Headers': 'x-header-1,x-header-2',
+        Vary: PV,
+      },
+    },
   },
   {
     name: 'node #15 no Access-Control-Expose-Headers on a preflight',
@@ -392,8 +491,20 @@ const PREFLIGHTS: PreflightRow[] = [
     method: 'GET',
     expected: { headers: { 'Access-Control-Allow-Origin': 'http://example.com', 'Access-Control-Allow-Methods': 'GET', Vary: PV } },
   },
-  { name: 'node #16 a fixed origin string is a comparison, not a header value', options: { origin: 'https://a.example' }, origin: 'https://other.example', method: 'GET', expected: 'rejected' },
-  { name: 'node #11 origin function returns false', options: { origin: () => false }, origin: 'https://evil.example', method: 'GET', expected: 'rejected' },
+  {
+    name: 'node #16 a fixed origin string is a comparison, not a header value',
+    options: { origin: 'https://a.example' },
+    origin: 'https://other.example',
+    method: 'GET',
+    expected: 'rejected',
+  },
+  {
+    name: 'node #11 origin function returns false',
+    options: { origin: () => false },
+    origin: 'https://evil.example',
+    method: 'GET',
+    expected: 'rejected',
+  },
   {
     name: "node #33 a route with origin '*' answers '*'",
     options: { origin: '*' },
@@ -401,7 +512,13 @@ const PREFLIGHTS: PreflightRow[] = [
     method: 'GET',
     expected: { headers: { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'GET', Vary: PV } },
   },
-  { name: 'node #34 @Cors(false) route gets no approval', options: false, origin: 'https://anything.example', method: 'GET', expected: 'rejected' },
+  {
+    name: 'node #34 @Cors(false) route gets no approval',
+    options: false,
+    origin: 'https://anything.example',
+    method: 'GET',
+    expected: 'rejected',
+  },
   {
     name: 'node #45 private network allowed but not requested',
     options: { origin: 'http://example.com', privateNetwork: true },
@@ -432,7 +549,14 @@ const PREFLIGHTS: PreflightRow[] = [
     method: 'GET',
     headers: 'Header1',
     pathMethods: ['GET', 'PUT'],
-    expected: { headers: { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'GET, PUT', 'Access-Control-Allow-Headers': 'header1, header2', Vary: PV } },
+    expected: {
+      headers: {
+        'Access-Control-Allow-Origin': '*',
+        'Access-Control-Allow-Methods': 'GET, PUT',
+        'Access-Control-Allow-Headers': 'header1, header2',
+        Vary: PV,
+      },
+    },
   },
   {
     name: "S19 allowedHeaders '*' with an empty ACRH: no ACAH",
@@ -452,7 +576,13 @@ const PREFLIGHTS: PreflightRow[] = [
   },
   {
     name: 'S34 methods GET on a GET/POST path: POST not listed',
-    options: { origin: ['https://site1.com', 'https://site2.com'], methods: ['GET'], allowedHeaders: ['header1', 'header2'], exposedHeaders: ['header3', 'header4'], maxAge: 123 },
+    options: {
+      origin: ['https://site1.com', 'https://site2.com'],
+      methods: ['GET'],
+      allowedHeaders: ['header1', 'header2'],
+      exposedHeaders: ['header3', 'header4'],
+      maxAge: 123,
+    },
     origin: 'https://site1.com',
     method: 'GET',
     headers: 'header1, header2',
@@ -467,18 +597,54 @@ const PREFLIGHTS: PreflightRow[] = [
       },
     },
   },
-  { name: 'A13 method names are case-sensitive', options: { origin: '*', methods: ['PUT', 'DELETE'] }, origin: 'https://x.example', method: 'Put', expected: 'rejected' },
-  { name: 'JB-D2 lower-case patch is not PATCH', options: { origin: 'https://example.com', methods: ['PATCH'] }, origin: 'https://example.com', method: 'patch', expected: 'rejected' },
+  {
+    name: 'A13 method names are case-sensitive',
+    options: { origin: '*', methods: ['PUT', 'DELETE'] },
+    origin: 'https://x.example',
+    method: 'Put',
+    expected: 'rejected',
+  },
+  {
+    name: 'JB-D2 lower-case patch is not PATCH',
+    options: { origin: 'https://example.com', methods: ['PATCH'] },
+    origin: 'https://example.com',
+    method: 'patch',
+    expected: 'rejected',
+  },
   {
     name: 'node #3 optionsSuccessStatus 200',
     options: { origin: 'https://example.com', optionsSuccessStatus: 200 },
     origin: 'https://example.com',
     method: 'GET',
-    expected: { status: 200, headers: { 'Access-Control-Allow-Origin': 'https://example.com', 'Access-Control-Allow-Methods': 'GET', Vary: PV } },
+    expected: {
+      status: 200,
+      headers: { 'Access-Control-Allow-Origin': 'https://example.com', 'Access-Control-Allow-Methods': 'GET', Vary: PV },
+    },
   },
-  { name: 'malformed ACRH', options: { origin: 'https://example.com' }, origin: 'https://example.com', method: 'GET', headers: 'x-foo;bar', expected: 'rejected' },
-  { name: "malformed ACRH with allowedHeaders '*'", options: { origin: 'https://example.com', allowedHeaders: '*' }, origin: 'https://example.com', method: 'GET', headers: 'x foo', expected: 'rejected' },
-  { name: '64 KiB ACRH', options: { origin: 'https://example.com', allowedHeaders: '*' }, origin: 'https://example.com', method: 'GET', headers: 'x-a,'.repeat(16 * KIB), expected: 'rejected' },
+  {
+    name: 'malformed ACRH',
+    options: { origin: 'https://example.com' },
+    origin: 'https://example.com',
+    method: 'GET',
+    headers: 'x-foo;bar',
+    expected: 'rejected',
+  },
+  {
+    name: "malformed ACRH with allowedHeaders '*'",
+    options: { origin: 'https://example.com', allowedHeaders: '*' },
+    origin: 'https://example.com',
+    method: 'GET',
+    headers: 'x foo',
+    expected: 'rejected',
+  },
+  {
+    name: '64 KiB ACRH',
+    options: { origin: 'https://example.com', allowedHeaders: '*' },
+    origin: 'https://example.com',
+    method: 'GET',
+    headers: 'x-a,'.repeat(16 * KIB),
+    expected: 'rejected',
+  },
   {
     name: "8 KiB origin with '*': nothing reflected, so allowed",
     options: { origin: '*' },
@@ -486,9 +652,21 @@ const PREFLIGHTS: PreflightRow[] = [
     method: 'GET',
     expected: { headers: { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'GET', Vary: PV } },
   },
-  { name: '8 KiB origin with true', options: { origin: true }, origin: `https://${'a'.repeat(8 * KIB)}`, method: 'GET', expected: 'rejected' },
+  {
+    name: '8 KiB origin with true',
+    options: { origin: true },
+    origin: `https://${'a'.repeat(8 * KIB)}`,
+    method: 'GET',
+    expected: 'rejected',
+  },
   { name: 'null origin with true', options: { origin: true }, origin: 'null', method: 'GET', expected: 'rejected' },
-  { name: 'comma-joined origins with true', options: { origin: true }, origin: 'https://a.example, https://b.example', method: 'GET', expected: 'rejected' },
+  {
+    name: 'comma-joined origins with true',
+    options: { origin: true },
+    origin: 'https://a.example, https://b.example',
+    method: 'GET',
+    expected: 'rejected',
+  },
   { name: 'upper-case origin with true', options: { origin: true }, origin: 'https://EVIL.example', method: 'GET', expected: 'rejected' },
   {
     name: "listed 'null' is answered with ACAO null",
@@ -497,15 +675,33 @@ const PREFLIGHTS: PreflightRow[] = [
     method: 'GET',
     expected: { headers: { 'Access-Control-Allow-Origin': 'null', 'Access-Control-Allow-Methods': 'GET', Vary: PV } },
   },
-  { name: 'module without origin allows nothing (koa #46)', options: { credentials: true }, origin: 'https://evil.example', method: 'GET', expected: 'rejected' },
-  { name: 'origin false (node #13)', options: { origin: false, maxAge: 5 }, origin: 'https://a.example', method: 'GET', expected: 'rejected' },
+  {
+    name: 'module without origin allows nothing (koa #46)',
+    options: { credentials: true },
+    origin: 'https://evil.example',
+    method: 'GET',
+    expected: 'rejected',
+  },
+  {
+    name: 'origin false (node #13)',
+    options: { origin: false, maxAge: 5 },
+    origin: 'https://a.example',
+    method: 'GET',
+    expected: 'rejected',
+  },
 ];
 
 describe('decidePreflight against one handler', () => {
   it.each(PREFLIGHTS)('$name', async ({ options, origin, method, headers, privateNetwork = false, pathMethods, expected }) => {
     const handler = route(options);
     const routes = path(Object.fromEntries((pathMethods ?? [method]).map((m) => [m, handler])));
-    const decision = await decidePreflight(at(routes, method), { origin, requestMethod: method, requestHeaders: headers, requestPrivateNetwork: privateNetwork, raw });
+    const decision = await decidePreflight(at(routes, method), {
+      origin,
+      requestMethod: method,
+      requestHeaders: headers,
+      requestPrivateNetwork: privateNetwork,
+      raw,
+    });
     if (expected === 'rejected') {
       expect(decision.allowed).toBe(false);
       expect(decision).not.toHaveProperty('allowOrigin');
@@ -519,28 +715,61 @@ describe('decidePreflight against one handler', () => {
     expect(approval.route).toBe(handler);
   });
 
-  it.each(PREFLIGHTS.filter((row) => row.expected !== 'rejected'))('never answers ACAO * with credentials: $name', async ({ options, origin, method, headers, pathMethods }) => {
-    const handler = route(options);
-    const routes = path(Object.fromEntries((pathMethods ?? [method]).map((m) => [m, handler])));
-    const approval = approved(await decidePreflight(at(routes, method), { origin, requestMethod: method, requestHeaders: headers, requestPrivateNetwork: false, raw }));
-    expect(approval.allowOrigin === '*' && approval.credentials).toBe(false);
-  });
+  it.each(PREFLIGHTS.filter((row) => row.expected !== 'rejected'))(
+    'never answers ACAO * with credentials: $name',
+    async ({ options, origin, method, headers, pathMethods }) => {
+      const handler = route(options);
+      const routes = path(Object.fromEntries((pathMethods ?? [method]).map((m) => [m, handler])));
+      const approval = approved(
+        await decidePreflight(at(routes, method), {
+          origin,
+          requestMethod: method,
+          requestHeaders: headers,
+          requestPrivateNetwork: false,
+          raw,
+        }),
+      );
+      expect(approval.allowOrigin === '*' && approval.credentials).toBe(false);
+    },
+  );
 
   it('emits a configured allowedHeaders list exactly as configured', async () => {
     const handler = route({ origin: 'https://a.example', allowedHeaders: ['X-Request-Id', 'Content-Type', 'Authorization'] });
-    const approval = approved(await decidePreflight(at(path({ PUT: handler }), 'PUT'), { origin: 'https://a.example', requestMethod: 'PUT', requestHeaders: 'content-type', requestPrivateNetwork: false, raw }));
+    const approval = approved(
+      await decidePreflight(at(path({ PUT: handler }), 'PUT'), {
+        origin: 'https://a.example',
+        requestMethod: 'PUT',
+        requestHeaders: 'content-type',
+        requestPrivateNetwork: false,
+        raw,
+      }),
+    );
     expect(approval.allowHeaders).toBe('X-Request-Id, Content-Type, Authorization');
   });
 
   it('passes preflightContinue on (node #35)', async () => {
     const handler = route({ origin: 'https://a.example', preflightContinue: true });
-    const approval = approved(await decidePreflight(at(path({ GET: handler }), 'GET'), { origin: 'https://a.example', requestMethod: 'GET', requestHeaders: undefined, requestPrivateNetwork: false, raw }));
+    const approval = approved(
+      await decidePreflight(at(path({ GET: handler }), 'GET'), {
+        origin: 'https://a.example',
+        requestMethod: 'GET',
+        requestHeaders: undefined,
+        requestPrivateNetwork: false,
+        raw,
+      }),
+    );
     expect(approval.continueToHandler).toBe(true);
   });
 
   it('stays synchronous when no origin function is async', () => {
     const handler = route({ origin: 'https://a.example' });
-    const decision = decidePreflight(at(path({ GET: handler }), 'GET'), { origin: 'https://a.example', requestMethod: 'GET', requestHeaders: undefined, requestPrivateNetwork: false, raw });
+    const decision = decidePreflight(at(path({ GET: handler }), 'GET'), {
+      origin: 'https://a.example',
+      requestMethod: 'GET',
+      requestHeaders: undefined,
+      requestPrivateNetwork: false,
+      raw,
+    });
     expect(decision).not.toBeInstanceOf(Promise);
     expect((decision as PreflightDecision).allowed).toBe(true);
   });
@@ -553,7 +782,13 @@ describe('decidePreflight on a path with several handlers', () => {
   it('is refused when the path has no handler for the requested method (nest N7)', async () => {
     const get = route({ origin: A });
     const routes = path({ GET: get, HEAD: get, POST: route({ origin: A }) });
-    const decision = await decidePreflight(at(routes, 'DELETE'), { origin: A, requestMethod: 'DELETE', requestHeaders: undefined, requestPrivateNetwork: false, raw });
+    const decision = await decidePreflight(at(routes, 'DELETE'), {
+      origin: A,
+      requestMethod: 'DELETE',
+      requestHeaders: undefined,
+      requestPrivateNetwork: false,
+      raw,
+    });
     expect(decision.allowed).toBe(false);
   });
 
@@ -566,10 +801,30 @@ describe('decidePreflight on a path with several handlers', () => {
   const post = route(false, 'Items.create');
   const items = path({ GET: get, HEAD: get, PUT: put, DELETE: del, PATCH: patch, POST: post });
 
-  const table: { name: string; origin: string; method: string; expected: 'rejected' | { allowMethods: string[]; route: CorsRoute; credentials: boolean } }[] = [
-    { name: 'PUT from A, with credentials, lists no method whose handler sends none', origin: A, method: 'PUT', expected: { allowMethods: ['PUT'], route: put, credentials: true } },
-    { name: 'GET from A lists no method whose handler would send credentials', origin: A, method: 'GET', expected: { allowMethods: ['GET', 'HEAD'], route: get, credentials: false } },
-    { name: 'DELETE from B', origin: B, method: 'DELETE', expected: { allowMethods: ['DELETE', 'GET', 'HEAD'], route: del, credentials: false } },
+  const table: {
+    name: string;
+    origin: string;
+    method: string;
+    expected: 'rejected' | { allowMethods: string[]; route: CorsRoute; credentials: boolean };
+  }[] = [
+    {
+      name: 'PUT from A, with credentials, lists no method whose handler sends none',
+      origin: A,
+      method: 'PUT',
+      expected: { allowMethods: ['PUT'], route: put, credentials: true },
+    },
+    {
+      name: 'GET from A lists no method whose handler would send credentials',
+      origin: A,
+      method: 'GET',
+      expected: { allowMethods: ['GET', 'HEAD'], route: get, credentials: false },
+    },
+    {
+      name: 'DELETE from B',
+      origin: B,
+      method: 'DELETE',
+      expected: { allowMethods: ['DELETE', 'GET', 'HEAD'], route: del, credentials: false },
+    },
     { name: 'GET from B', origin: B, method: 'GET', expected: { allowMethods: ['DELETE', 'GET', 'HEAD'], route: get, credentials: false } },
     { name: 'DELETE from A: that handler does not allow A', origin: A, method: 'DELETE', expected: 'rejected' },
     { name: 'PUT from B', origin: B, method: 'PUT', expected: 'rejected' },
@@ -579,7 +834,13 @@ describe('decidePreflight on a path with several handlers', () => {
   ];
 
   it.each(table)('$name', async ({ origin, method, expected }) => {
-    const decision = await decidePreflight(at(items, method), { origin, requestMethod: method, requestHeaders: undefined, requestPrivateNetwork: false, raw });
+    const decision = await decidePreflight(at(items, method), {
+      origin,
+      requestMethod: method,
+      requestHeaders: undefined,
+      requestPrivateNetwork: false,
+      raw,
+    });
     if (expected === 'rejected') {
       expect(decision.allowed).toBe(false);
       return;
@@ -595,12 +856,26 @@ describe('decidePreflight on a path with several handlers', () => {
     const update = route({ ...moduleOptions, allowedHeaders: ['X-Token'] }, 'Items.update');
     const remove = route({ ...moduleOptions, credentials: false, allowedHeaders: ['Content-Type'], maxAge: 5 }, 'Items.remove');
     const routes = path({ PUT: update, DELETE: remove });
-    const put = approved(await decidePreflight(at(routes, 'PUT'), { origin: A, requestMethod: 'PUT', requestHeaders: 'x-token', requestPrivateNetwork: false, raw }));
+    const put = approved(
+      await decidePreflight(at(routes, 'PUT'), {
+        origin: A,
+        requestMethod: 'PUT',
+        requestHeaders: 'x-token',
+        requestPrivateNetwork: false,
+        raw,
+      }),
+    );
     expect(normalise('access-control-allow-methods', put.allowMethods)).toEqual(['PUT']);
     // X-Token is answered for this request only: cached, its header entry would let an
     // uncredentialed DELETE with X-Token through on a DELETE method entry of another preflight.
     expect(put).toMatchObject({ credentials: true, allowHeaders: 'x-token', maxAge: 0 });
-    const del = await decidePreflight(at(routes, 'DELETE'), { origin: A, requestMethod: 'DELETE', requestHeaders: 'x-token', requestPrivateNetwork: false, raw });
+    const del = await decidePreflight(at(routes, 'DELETE'), {
+      origin: A,
+      requestMethod: 'DELETE',
+      requestHeaders: 'x-token',
+      requestPrivateNetwork: false,
+      raw,
+    });
     expect(del.allowed).toBe(false);
   });
 
@@ -609,12 +884,26 @@ describe('decidePreflight on a path with several handlers', () => {
     const del = route({ origin: A, allowedHeaders: ['content-type'], maxAge: 60 }, 'Items.remove');
     const get = route({ origin: A, maxAge: 30 }, 'Items.read');
     const approval = approved(
-      await decidePreflight(at(path({ PUT: put, DELETE: del, GET: get }), 'PUT'), { origin: A, requestMethod: 'PUT', requestHeaders: 'content-type', requestPrivateNetwork: false, raw }),
+      await decidePreflight(at(path({ PUT: put, DELETE: del, GET: get }), 'PUT'), {
+        origin: A,
+        requestMethod: 'PUT',
+        requestHeaders: 'content-type',
+        requestPrivateNetwork: false,
+        raw,
+      }),
     );
     expect(normalise('access-control-allow-methods', approval.allowMethods)).toEqual(['DELETE', 'GET', 'PUT']);
     expect(approval.allowHeaders).toBe('Content-Type');
     expect(approval.maxAge).toBe(30);
-    const listsOnly = approved(await decidePreflight(at(path({ PUT: put, DELETE: del }), 'PUT'), { origin: A, requestMethod: 'PUT', requestHeaders: undefined, requestPrivateNetwork: false, raw }));
+    const listsOnly = approved(
+      await decidePreflight(at(path({ PUT: put, DELETE: del }), 'PUT'), {
+        origin: A,
+        requestMethod: 'PUT',
+        requestHeaders: undefined,
+        requestPrivateNetwork: false,
+        raw,
+      }),
+    );
     expect(listsOnly.allowHeaders).toBe('Content-Type');
     expect(listsOnly.maxAge).toBe(60);
   });
@@ -622,18 +911,40 @@ describe('decidePreflight on a path with several handlers', () => {
   it('lists the methods an @All() route allows for the origin', async () => {
     const all = route({ origin: A, methods: ['GET', 'POST', 'PURGE'] });
     const routes = path({ GET: all, POST: all, PURGE: all, DELETE: all });
-    const approval = approved(await decidePreflight(at(routes, 'PURGE'), { origin: A, requestMethod: 'PURGE', requestHeaders: undefined, requestPrivateNetwork: false, raw }));
+    const approval = approved(
+      await decidePreflight(at(routes, 'PURGE'), {
+        origin: A,
+        requestMethod: 'PURGE',
+        requestHeaders: undefined,
+        requestPrivateNetwork: false,
+        raw,
+      }),
+    );
     expect(normalise('access-control-allow-methods', approval.allowMethods)).toEqual(['GET', 'POST', 'PURGE']);
   });
 
   it('lists the module defaults’ methods on a path unknown to Nest', async () => {
     const defaults = route({ origin: A });
-    const approval = approved(await decidePreflight(routesOfPolicy(defaults), { origin: A, requestMethod: 'PUT', requestHeaders: undefined, requestPrivateNetwork: false, raw }));
+    const approval = approved(
+      await decidePreflight(routesOfPolicy(defaults), {
+        origin: A,
+        requestMethod: 'PUT',
+        requestHeaders: undefined,
+        requestPrivateNetwork: false,
+        raw,
+      }),
+    );
     expect(normalise('access-control-allow-methods', approval.allowMethods)).toEqual(['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT']);
   });
 
   it('is refused on an unknown path when the defaults do not allow the method', async () => {
-    const decision = await decidePreflight(routesOfPolicy(route({ origin: A })), { origin: A, requestMethod: 'PURGE', requestHeaders: undefined, requestPrivateNetwork: false, raw });
+    const decision = await decidePreflight(routesOfPolicy(route({ origin: A })), {
+      origin: A,
+      requestMethod: 'PURGE',
+      requestHeaders: undefined,
+      requestPrivateNetwork: false,
+      raw,
+    });
     expect(decision.allowed).toBe(false);
   });
 });
@@ -641,7 +952,13 @@ describe('decidePreflight on a path with several handlers', () => {
 describe('decidePreflight over versioned candidates (union)', () => {
   const A = 'https://a.example';
   const B = 'https://b.example';
-  const request = (origin: string, headers?: string, privateNetwork = false) => ({ origin, requestMethod: 'GET', requestHeaders: headers, requestPrivateNetwork: privateNetwork, raw });
+  const request = (origin: string, headers?: string, privateNetwork = false) => ({
+    origin,
+    requestMethod: 'GET',
+    requestHeaders: headers,
+    requestPrivateNetwork: privateNetwork,
+    raw,
+  });
 
   const table: {
     name: string;
@@ -649,35 +966,95 @@ describe('decidePreflight over versioned candidates (union)', () => {
     origin: string;
     headers?: string;
     privateNetwork?: boolean;
-    expected: 'rejected' | { allowOrigin: string; credentials: boolean; maxAge?: number; allowHeaders?: string[]; allowPrivateNetwork?: boolean; routeIndex: number };
+    expected:
+      | 'rejected'
+      | {
+          allowOrigin: string;
+          credentials: boolean;
+          maxAge?: number;
+          allowHeaders?: string[];
+          allowPrivateNetwork?: boolean;
+          routeIndex: number;
+        };
   }[] = [
-    { name: 'origin allowed by the second candidate only', candidates: [{ origin: A }, { origin: B }], origin: B, expected: { allowOrigin: B, credentials: false, routeIndex: 1 } },
+    {
+      name: 'origin allowed by the second candidate only',
+      candidates: [{ origin: A }, { origin: B }],
+      origin: B,
+      expected: { allowOrigin: B, credentials: false, routeIndex: 1 },
+    },
     { name: 'origin allowed by none', candidates: [{ origin: A }, { origin: B }], origin: 'https://c.example', expected: 'rejected' },
-    { name: 'credentials if any allowing candidate has them', candidates: [{ origin: A }, { origin: A, credentials: true }], origin: A, expected: { allowOrigin: A, credentials: true, routeIndex: 0 } },
-    { name: 'the smallest maxAge', candidates: [{ origin: A, maxAge: 600 }, { origin: A, maxAge: 60 }], origin: A, expected: { allowOrigin: A, credentials: false, maxAge: 60, routeIndex: 0 } },
-    { name: 'the smallest maxAge, 0 included', candidates: [{ origin: A, maxAge: 0 }, { origin: A, maxAge: 600 }], origin: A, expected: { allowOrigin: A, credentials: false, maxAge: 0, routeIndex: 0 } },
+    {
+      name: 'credentials if any allowing candidate has them',
+      candidates: [{ origin: A }, { origin: A, credentials: true }],
+      origin: A,
+      expected: { allowOrigin: A, credentials: true, routeIndex: 0 },
+    },
+    {
+      name: 'the smallest maxAge',
+      candidates: [
+        { origin: A, maxAge: 600 },
+        { origin: A, maxAge: 60 },
+      ],
+      origin: A,
+      expected: { allowOrigin: A, credentials: false, maxAge: 60, routeIndex: 0 },
+    },
+    {
+      name: 'the smallest maxAge, 0 included',
+      candidates: [
+        { origin: A, maxAge: 0 },
+        { origin: A, maxAge: 600 },
+      ],
+      origin: A,
+      expected: { allowOrigin: A, credentials: false, maxAge: 0, routeIndex: 0 },
+    },
     {
       name: "'*' and a credentialed candidate: the origin is reflected, never '*' with credentials",
       candidates: [{ origin: '*' }, { origin: A, credentials: true }],
       origin: A,
       expected: { allowOrigin: A, credentials: true, routeIndex: 0 },
     },
-    { name: "'*' candidates only: '*'", candidates: [{ origin: '*' }, { origin: ['*'], maxAge: 5 }], origin: B, expected: { allowOrigin: '*', credentials: false, maxAge: 5, routeIndex: 0 } },
-    { name: "origin only '*' allows: '*' without credentials", candidates: [{ origin: '*' }, { origin: A, credentials: true }], origin: B, expected: { allowOrigin: '*', credentials: false, routeIndex: 0 } },
+    {
+      name: "'*' candidates only: '*'",
+      candidates: [{ origin: '*' }, { origin: ['*'], maxAge: 5 }],
+      origin: B,
+      expected: { allowOrigin: '*', credentials: false, maxAge: 5, routeIndex: 0 },
+    },
+    {
+      name: "origin only '*' allows: '*' without credentials",
+      candidates: [{ origin: '*' }, { origin: A, credentials: true }],
+      origin: B,
+      expected: { allowOrigin: '*', credentials: false, routeIndex: 0 },
+    },
     {
       name: 'only the header names every candidate allows',
-      candidates: [{ origin: A, allowedHeaders: ['X-A', 'X-Shared'] }, { origin: A, allowedHeaders: ['X-B', 'x-shared'] }],
+      candidates: [
+        { origin: A, allowedHeaders: ['X-A', 'X-Shared'] },
+        { origin: A, allowedHeaders: ['X-B', 'x-shared'] },
+      ],
       origin: A,
       expected: { allowOrigin: A, credentials: false, allowHeaders: ['x-shared'], routeIndex: 0 },
     },
     {
       name: 'a header allowed by one candidate only: answered, but not cached (the other candidate refuses it)',
-      candidates: [{ origin: A, allowedHeaders: ['X-A'] }, { origin: A, allowedHeaders: ['X-B'] }],
+      candidates: [
+        { origin: A, allowedHeaders: ['X-A'] },
+        { origin: A, allowedHeaders: ['X-B'] },
+      ],
       origin: A,
       headers: 'x-b',
       expected: { allowOrigin: A, credentials: false, allowHeaders: ['x-b'], maxAge: 0, routeIndex: 1 },
     },
-    { name: 'a header no candidate allows', candidates: [{ origin: A, allowedHeaders: ['X-A'] }, { origin: A, allowedHeaders: ['X-B'] }], origin: A, headers: 'x-c', expected: 'rejected' },
+    {
+      name: 'a header no candidate allows',
+      candidates: [
+        { origin: A, allowedHeaders: ['X-A'] },
+        { origin: A, allowedHeaders: ['X-B'] },
+      ],
+      origin: A,
+      headers: 'x-c',
+      expected: 'rejected',
+    },
     {
       name: 'private network if an allowing candidate allows it',
       candidates: [{ origin: A }, { origin: A, privateNetwork: true }],
@@ -685,8 +1062,18 @@ describe('decidePreflight over versioned candidates (union)', () => {
       privateNetwork: true,
       expected: { allowOrigin: A, credentials: false, allowPrivateNetwork: true, routeIndex: 0 },
     },
-    { name: 'a candidate refusing the origin contributes nothing', candidates: [{ origin: A, credentials: true, maxAge: 1 }, { origin: B }], origin: B, expected: { allowOrigin: B, credentials: false, routeIndex: 1 } },
-    { name: 'a @Cors(false) candidate contributes nothing', candidates: [false, { origin: '*', maxAge: 9 }], origin: B, expected: { allowOrigin: '*', credentials: false, maxAge: 9, routeIndex: 1 } },
+    {
+      name: 'a candidate refusing the origin contributes nothing',
+      candidates: [{ origin: A, credentials: true, maxAge: 1 }, { origin: B }],
+      origin: B,
+      expected: { allowOrigin: B, credentials: false, routeIndex: 1 },
+    },
+    {
+      name: 'a @Cors(false) candidate contributes nothing',
+      candidates: [false, { origin: '*', maxAge: 9 }],
+      origin: B,
+      expected: { allowOrigin: '*', credentials: false, maxAge: 9, routeIndex: 1 },
+    },
     { name: '@Cors(false) candidates only', candidates: [false, false], origin: B, expected: 'rejected' },
   ];
 
@@ -702,7 +1089,8 @@ describe('decidePreflight over versioned candidates (union)', () => {
     expect(approval.credentials).toBe(expected.credentials);
     expect(approval.maxAge).toBe(expected.maxAge);
     expect(approval.allowPrivateNetwork).toBe(expected.allowPrivateNetwork ?? false);
-    if (expected.allowHeaders) expect(normalise('access-control-allow-headers', approval.allowHeaders ?? '').sort()).toEqual(expected.allowHeaders);
+    if (expected.allowHeaders)
+      expect(normalise('access-control-allow-headers', approval.allowHeaders ?? '').sort()).toEqual(expected.allowHeaders);
     expect(approval.route).toBe(routes[expected.routeIndex]);
   });
 });
@@ -715,7 +1103,13 @@ describe('decidePreflight with origin functions', () => {
     { name: 'sync true', fn: (() => true) as CorsOriginFunction, allowed: true },
     { name: 'async true', fn: (async () => true) as CorsOriginFunction, allowed: true },
     { name: 'async false', fn: (async () => false) as CorsOriginFunction, allowed: false },
-    { name: 'throws', fn: (() => { throw new Error('db down'); }) as CorsOriginFunction, allowed: false },
+    {
+      name: 'throws',
+      fn: (() => {
+        throw new Error('db down');
+      }) as CorsOriginFunction,
+      allowed: false,
+    },
     { name: 'rejects', fn: (() => Promise.reject(new Error('db down'))) as CorsOriginFunction, allowed: false },
   ])('$name → allowed $allowed, never throws or rejects', async ({ fn, allowed }) => {
     const handler = route({ origin: fn, credentials: true });
@@ -755,8 +1149,18 @@ interface ActualRow {
 /** Actual (non-preflight) requests: every CORS header the response must carry, or refusal. */
 const ACTUALS: ActualRow[] = [
   { name: 'RS-02 origin *', options: { origin: '*' }, origin: 'http://foobar.com', expected: { 'Access-Control-Allow-Origin': '*' } },
-  { name: 'RS-04 allowed origin', options: { origin: 'http://foobar.com' }, origin: 'http://foobar.com', expected: { 'Access-Control-Allow-Origin': 'http://foobar.com' } },
-  { name: 'RS-05 wildcard subdomain', options: { origin: 'http://*.bar.com' }, origin: 'http://foo.bar.com', expected: { 'Access-Control-Allow-Origin': 'http://foo.bar.com' } },
+  {
+    name: 'RS-04 allowed origin',
+    options: { origin: 'http://foobar.com' },
+    origin: 'http://foobar.com',
+    expected: { 'Access-Control-Allow-Origin': 'http://foobar.com' },
+  },
+  {
+    name: 'RS-05 wildcard subdomain',
+    options: { origin: 'http://*.bar.com' },
+    origin: 'http://foo.bar.com',
+    expected: { 'Access-Control-Allow-Origin': 'http://foo.bar.com' },
+  },
   { name: 'RS-06 disallowed origin', options: { origin: 'http://foobar.com' }, origin: 'http://barbaz.com', expected: 'rejected' },
   { name: 'RS-07 disallowed wildcard origin', options: { origin: 'http://*.bar.com' }, origin: 'http://foo.baz.com', expected: 'rejected' },
   {
@@ -772,18 +1176,42 @@ const ACTUALS: ActualRow[] = [
     method: 'OPTIONS',
     expected: { 'Access-Control-Allow-Origin': 'http://foobar.com' },
   },
-  { name: 'RS-28 method with a handler but not in methods', options: { origin: 'http://example.com', methods: ['POST'], credentials: true }, origin: 'http://example.com', expected: 'rejected' },
-  { name: 'RS-D2 upper-case origin is not the listed origin', options: { origin: 'https://example.com' }, origin: 'https://EXAMPLE.com', expected: 'rejected' },
+  {
+    name: 'RS-28 method with a handler but not in methods',
+    options: { origin: 'http://example.com', methods: ['POST'], credentials: true },
+    origin: 'http://example.com',
+    expected: 'rejected',
+  },
+  {
+    name: 'RS-D2 upper-case origin is not the listed origin',
+    options: { origin: 'https://example.com' },
+    origin: 'https://EXAMPLE.com',
+    expected: 'rejected',
+  },
   { name: 'RS-D3 glob is never a wildcard', options: { origin: ['h*'] }, origin: 'https://evil.example.com', expected: 'rejected' },
-  { name: 'RS-D8 Origin sent twice (joined)', options: { origin: 'https://a.example' }, origin: 'https://a.example, https://b.example', expected: 'rejected' },
+  {
+    name: 'RS-D8 Origin sent twice (joined)',
+    options: { origin: 'https://a.example' },
+    origin: 'https://a.example, https://b.example',
+    expected: 'rejected',
+  },
   { name: 'RS-D9 empty label', options: { origin: 'https://*.example.com' }, origin: 'https://.example.com', expected: 'rejected' },
   { name: 'RS-D9 apex', options: { origin: 'https://*.example.com' }, origin: 'https://example.com', expected: 'rejected' },
-  { name: 'RS-D10 no wildcard TLD', options: { origin: ['https://app.example.*'] }, origin: 'https://app.example.evil.com', expected: 'rejected' },
+  {
+    name: 'RS-D10 no wildcard TLD',
+    options: { origin: ['https://app.example.*'] },
+    origin: 'https://app.example.evil.com',
+    expected: 'rejected',
+  },
   {
     name: 'JB-03 credentialed GET from an allowed origin',
     options: CRED,
     origin: LH,
-    expected: { 'Access-Control-Allow-Origin': LH, 'Access-Control-Allow-Credentials': 'true', 'Access-Control-Expose-Headers': 'X-Foo, X-Bar' },
+    expected: {
+      'Access-Control-Allow-Origin': LH,
+      'Access-Control-Allow-Credentials': 'true',
+      'Access-Control-Expose-Headers': 'X-Foo, X-Bar',
+    },
   },
   { name: 'JB-04 disallowed origin', options: CRED, origin: 'https://example.com', expected: 'rejected' },
   { name: 'JB-05 invalid origin', options: CRED, origin: 'invalid_origin', expected: 'rejected' },
@@ -791,32 +1219,76 @@ const ACTUALS: ActualRow[] = [
     name: 'JB-35 allowed origin with port',
     options: SOME,
     origin: 'https://example.com:8080',
-    expected: { 'Access-Control-Allow-Origin': 'https://example.com:8080', 'Access-Control-Allow-Credentials': 'true', 'Access-Control-Expose-Headers': 'X-Foo, X-Bar' },
+    expected: {
+      'Access-Control-Allow-Origin': 'https://example.com:8080',
+      'Access-Control-Allow-Credentials': 'true',
+      'Access-Control-Expose-Headers': 'X-Foo, X-Bar',
+    },
   },
   { name: 'JB-36 port mismatch', options: SOME, origin: 'https://example.com:6060', expected: 'rejected' },
-  { name: 'JB-42 barfoo.com (GHSA-vhxv-fg4m-p2w8)', options: { origin: ['https://foo.com', 'https://bar.com'] }, origin: 'https://barfoo.com', expected: 'rejected' },
+  {
+    name: 'JB-42 barfoo.com (GHSA-vhxv-fg4m-p2w8)',
+    options: { origin: ['https://foo.com', 'https://bar.com'] },
+    origin: 'https://barfoo.com',
+    expected: 'rejected',
+  },
   {
     name: 'JB-44 non-http scheme',
     options: { origin: 'connector://example.com', credentials: true },
     origin: 'connector://example.com',
     expected: { 'Access-Control-Allow-Origin': 'connector://example.com', 'Access-Control-Allow-Credentials': 'true' },
   },
-  { name: 'JB-45 non-http scheme, other port', options: { origin: 'connector://example.com' }, origin: 'connector://example.com:6060', expected: 'rejected' },
+  {
+    name: 'JB-45 non-http scheme, other port',
+    options: { origin: 'connector://example.com' },
+    origin: 'connector://example.com:6060',
+    expected: 'rejected',
+  },
   { name: 'JB-D3 case-sensitive origin', options: { origin: 'https://example.com' }, origin: 'https://EXAMPLE.com', expected: 'rejected' },
   { name: 'JB-D4 null not listed', options: { origin: 'https://example.com' }, origin: 'null', expected: 'rejected' },
-  { name: "S05 '*' sends no ACAC or ACEH", options: { origin: '*' }, origin: 'https://domain2.com', expected: { 'Access-Control-Allow-Origin': '*' } },
+  {
+    name: "S05 '*' sends no ACAC or ACEH",
+    options: { origin: '*' },
+    origin: 'https://domain2.com',
+    expected: { 'Access-Control-Allow-Origin': '*' },
+  },
   {
     name: 'S06 credentials',
     options: { origin: ['https://domain1.com', 'https://domain2.com', 'http://domain3.example'], credentials: true },
     origin: 'https://domain2.com',
     expected: { 'Access-Control-Allow-Origin': 'https://domain2.com', 'Access-Control-Allow-Credentials': 'true' },
   },
-  { name: 'S10 trailing slash is not the origin', options: { origin: 'https://domain2.com' }, origin: 'https://domain2.com/', expected: 'rejected' },
+  {
+    name: 'S10 trailing slash is not the origin',
+    options: { origin: 'https://domain2.com' },
+    origin: 'https://domain2.com/',
+    expected: 'rejected',
+  },
   { name: 'S11 malformed origin (gh-33682)', options: { origin: 'https://domain2.com' }, origin: 'http://*@:;', expected: 'rejected' },
-  { name: 'S27 subdomain pattern vs apex', options: { origin: 'https://*.domain.com' }, origin: 'https://domain.com', expected: 'rejected' },
-  { name: 'S27 subdomain pattern vs other port', options: { origin: 'https://*.domain.com' }, origin: 'https://example.domain.com:8443', expected: 'rejected' },
-  { name: 'S27 subdomain pattern', options: { origin: 'https://*.domain.com' }, origin: 'https://example.domain.com', expected: { 'Access-Control-Allow-Origin': 'https://example.domain.com' } },
-  { name: 'S30 several origins in one string never match', options: { origin: ['https://a1.com, https://a2.com'] }, origin: 'https://a1.com', expected: 'rejected' },
+  {
+    name: 'S27 subdomain pattern vs apex',
+    options: { origin: 'https://*.domain.com' },
+    origin: 'https://domain.com',
+    expected: 'rejected',
+  },
+  {
+    name: 'S27 subdomain pattern vs other port',
+    options: { origin: 'https://*.domain.com' },
+    origin: 'https://example.domain.com:8443',
+    expected: 'rejected',
+  },
+  {
+    name: 'S27 subdomain pattern',
+    options: { origin: 'https://*.domain.com' },
+    origin: 'https://example.domain.com',
+    expected: { 'Access-Control-Allow-Origin': 'https://example.domain.com' },
+  },
+  {
+    name: 'S30 several origins in one string never match',
+    options: { origin: ['https://a1.com, https://a2.com'] },
+    origin: 'https://a1.com',
+    expected: 'rejected',
+  },
   {
     name: 'A06 exposed header on an allowed PUT',
     options: { origin: 'http://api.example.com', methods: ['PUT'], allowedHeaders: ['Header1'], exposedHeaders: ['AllowedHeader'] },
@@ -824,25 +1296,87 @@ const ACTUALS: ActualRow[] = [
     method: 'PUT',
     expected: { 'Access-Control-Allow-Origin': 'http://api.example.com', 'Access-Control-Expose-Headers': 'AllowedHeader' },
   },
-  { name: 'A04 disallowed origin', options: { origin: 'http://api.example.com', methods: ['PUT'] }, origin: 'http://test.example.com', method: 'PUT', expected: 'rejected' },
-  { name: "A08 '*' does not vary by origin", options: { origin: '*' }, origin: 'http://example.com', expected: { 'Access-Control-Allow-Origin': '*' } },
-  { name: 'A09 several origins vary by origin', options: { origin: ['http://example.com', 'http://api.example.com'] }, origin: 'http://example.com', expected: { 'Access-Control-Allow-Origin': 'http://example.com' } },
-  { name: 'A10 a function varies by origin', options: { origin: () => true }, origin: 'http://example.com', expected: { 'Access-Control-Allow-Origin': 'http://example.com' } },
-  { name: 'A27 subdomain of a hacker domain', options: { origin: 'http://*.domain.com' }, origin: 'http://sub.domain.com.hacker', expected: 'rejected' },
+  {
+    name: 'A04 disallowed origin',
+    options: { origin: 'http://api.example.com', methods: ['PUT'] },
+    origin: 'http://test.example.com',
+    method: 'PUT',
+    expected: 'rejected',
+  },
+  {
+    name: "A08 '*' does not vary by origin",
+    options: { origin: '*' },
+    origin: 'http://example.com',
+    expected: { 'Access-Control-Allow-Origin': '*' },
+  },
+  {
+    name: 'A09 several origins vary by origin',
+    options: { origin: ['http://example.com', 'http://api.example.com'] },
+    origin: 'http://example.com',
+    expected: { 'Access-Control-Allow-Origin': 'http://example.com' },
+  },
+  {
+    name: 'A10 a function varies by origin',
+    options: { origin: () => true },
+    origin: 'http://example.com',
+    expected: { 'Access-Control-Allow-Origin': 'http://example.com' },
+  },
+  {
+    name: 'A27 subdomain of a hacker domain',
+    options: { origin: 'http://*.domain.com' },
+    origin: 'http://sub.domain.com.hacker',
+    expected: 'rejected',
+  },
   { name: 'A27 other scheme', options: { origin: 'http://*.domain.com' }, origin: 'https://sub.domain.com', expected: 'rejected' },
-  { name: 'A31 an entry next to * is irrelevant', options: { origin: ['*', 'http://example.com'] }, origin: 'http://other.com', expected: { 'Access-Control-Allow-Origin': '*' } },
+  {
+    name: 'A31 an entry next to * is irrelevant',
+    options: { origin: ['*', 'http://example.com'] },
+    origin: 'http://other.com',
+    expected: { 'Access-Control-Allow-Origin': '*' },
+  },
   { name: 'node #13 origin false', options: { origin: false, exposedHeaders: ['X-A'] }, origin: 'https://a.example', expected: 'rejected' },
   { name: 'node #26 [*]', options: { origin: ['*'] }, origin: 'https://a.example', expected: { 'Access-Control-Allow-Origin': '*' } },
-  { name: 'node #46 no origin configured: never reflect', options: { credentials: true }, origin: 'https://evil.example', expected: 'rejected' },
+  {
+    name: 'node #46 no origin configured: never reflect',
+    options: { credentials: true },
+    origin: 'https://evil.example',
+    expected: 'rejected',
+  },
   { name: '@Cors(false)', options: false, origin: 'https://a.example', expected: 'rejected' },
-  { name: 'eviltenant vs tenant', options: { origin: 'https://tenant.example.com' }, origin: 'https://eviltenant.example.com', expected: 'rejected' },
-  { name: 'suffix attack on a subdomain pattern', options: { origin: 'https://*.example.com' }, origin: 'https://a.example.com.evil.net', expected: 'rejected' },
+  {
+    name: 'eviltenant vs tenant',
+    options: { origin: 'https://tenant.example.com' },
+    origin: 'https://eviltenant.example.com',
+    expected: 'rejected',
+  },
+  {
+    name: 'suffix attack on a subdomain pattern',
+    options: { origin: 'https://*.example.com' },
+    origin: 'https://a.example.com.evil.net',
+    expected: 'rejected',
+  },
   { name: 'http vs https', options: { origin: 'https://a.example' }, origin: 'http://a.example', expected: 'rejected' },
-  { name: 'any port', options: { origin: 'http://localhost:*' }, origin: 'http://localhost:5173', expected: { 'Access-Control-Allow-Origin': 'http://localhost:5173' } },
+  {
+    name: 'any port',
+    options: { origin: 'http://localhost:*' },
+    origin: 'http://localhost:5173',
+    expected: { 'Access-Control-Allow-Origin': 'http://localhost:5173' },
+  },
   { name: 'listed null', options: { origin: ['null'] }, origin: 'null', expected: { 'Access-Control-Allow-Origin': 'null' } },
-  { name: "'*' with an 8 KiB origin reflects nothing", options: { origin: '*' }, origin: `https://${'a'.repeat(8 * KIB)}`, expected: { 'Access-Control-Allow-Origin': '*' } },
+  {
+    name: "'*' with an 8 KiB origin reflects nothing",
+    options: { origin: '*' },
+    origin: `https://${'a'.repeat(8 * KIB)}`,
+    expected: { 'Access-Control-Allow-Origin': '*' },
+  },
   { name: 'true with an 8 KiB origin', options: { origin: true }, origin: `https://${'a'.repeat(8 * KIB)}`, expected: 'rejected' },
-  { name: 'HEAD allowed wherever GET is', options: { origin: 'https://a.example', methods: ['GET'] }, origin: 'https://a.example', method: 'HEAD', expected: { 'Access-Control-Allow-Origin': 'https://a.example' } },
+  {
+    name: 'HEAD allowed wherever GET is',
+    options: { origin: 'https://a.example', methods: ['GET'] },
+    origin: 'https://a.example',
+    method: 'HEAD',
+    expected: { 'Access-Control-Allow-Origin': 'https://a.example' },
+  },
 ];
 
 describe('decideActual against one handler', () => {
@@ -867,23 +1401,49 @@ describe('decideActual over versioned candidates (union)', () => {
   const B = 'https://b.example';
 
   it.each<{ name: string; candidates: CorsOptions[]; origin: string; expected: Record<string, string> }>([
-    { name: 'origin allowed by the second only', candidates: [{ origin: A }, { origin: B, exposedHeaders: ['X-B'] }] as CorsOptions[], origin: B, expected: { 'Access-Control-Allow-Origin': B, 'Access-Control-Expose-Headers': 'X-B' } },
-    { name: 'credentials if any allowing candidate has them', candidates: [{ origin: A }, { origin: A, credentials: true }] as CorsOptions[], origin: A, expected: { 'Access-Control-Allow-Origin': A, 'Access-Control-Allow-Credentials': 'true' } },
+    {
+      name: 'origin allowed by the second only',
+      candidates: [{ origin: A }, { origin: B, exposedHeaders: ['X-B'] }] as CorsOptions[],
+      origin: B,
+      expected: { 'Access-Control-Allow-Origin': B, 'Access-Control-Expose-Headers': 'X-B' },
+    },
+    {
+      name: 'credentials if any allowing candidate has them',
+      candidates: [{ origin: A }, { origin: A, credentials: true }] as CorsOptions[],
+      origin: A,
+      expected: { 'Access-Control-Allow-Origin': A, 'Access-Control-Allow-Credentials': 'true' },
+    },
     {
       name: "'*' and a credentialed candidate: reflected, never '*' with credentials",
       candidates: [{ origin: '*' }, { origin: A, credentials: true }] as CorsOptions[],
       origin: A,
       expected: { 'Access-Control-Allow-Origin': A, 'Access-Control-Allow-Credentials': 'true' },
     },
-    { name: "only '*' allows", candidates: [{ origin: '*' }, { origin: A, credentials: true }] as CorsOptions[], origin: B, expected: { 'Access-Control-Allow-Origin': '*' } },
+    {
+      name: "only '*' allows",
+      candidates: [{ origin: '*' }, { origin: A, credentials: true }] as CorsOptions[],
+      origin: B,
+      expected: { 'Access-Control-Allow-Origin': '*' },
+    },
     {
       name: 'exposed headers of every allowing candidate',
-      candidates: [{ origin: A, exposedHeaders: ['X-A'] }, { origin: A, exposedHeaders: 'X-B' }, { origin: B, exposedHeaders: ['X-C'] }] as CorsOptions[],
+      candidates: [
+        { origin: A, exposedHeaders: ['X-A'] },
+        { origin: A, exposedHeaders: 'X-B' },
+        { origin: B, exposedHeaders: ['X-C'] },
+      ] as CorsOptions[],
       origin: A,
       expected: { 'Access-Control-Allow-Origin': A, 'Access-Control-Expose-Headers': 'X-A, X-B' },
     },
   ])('$name', async ({ candidates, origin, expected }) => {
-    const approval = approved(await decideActual(candidates.map((options) => route(options)), 'GET', origin, raw));
+    const approval = approved(
+      await decideActual(
+        candidates.map((options) => route(options)),
+        'GET',
+        origin,
+        raw,
+      ),
+    );
     const response = new FakeResponse();
     writeActualHeaders(approval, response);
     expect(response.cors()).toEqual(expectedHeaders(expected));
@@ -896,7 +1456,13 @@ describe('decideActual over versioned candidates (union)', () => {
   it.each([
     { name: 'async true', fn: (async () => true) as CorsOriginFunction, allowed: true },
     { name: 'async false (node #29)', fn: (async () => false) as CorsOriginFunction, allowed: false },
-    { name: 'throws (node #12: fail closed, not 500)', fn: (() => { throw new Error('x'); }) as CorsOriginFunction, allowed: false },
+    {
+      name: 'throws (node #12: fail closed, not 500)',
+      fn: (() => {
+        throw new Error('x');
+      }) as CorsOriginFunction,
+      allowed: false,
+    },
     { name: 'rejects', fn: (() => Promise.reject(new Error('x'))) as CorsOriginFunction, allowed: false },
   ])('origin function $name', async ({ fn, allowed }) => {
     let decision: ActualDecision | Promise<ActualDecision> | undefined;
@@ -908,7 +1474,15 @@ describe('decideActual over versioned candidates (union)', () => {
 describe('writing headers', () => {
   const A = 'https://a.example';
   const preflight = (options: CorsOptions) =>
-    approved(decidePreflight(routesOfPolicy(route(options)), { origin: A, requestMethod: 'GET', requestHeaders: undefined, requestPrivateNetwork: false, raw }) as PreflightDecision);
+    approved(
+      decidePreflight(routesOfPolicy(route(options)), {
+        origin: A,
+        requestMethod: 'GET',
+        requestHeaders: undefined,
+        requestPrivateNetwork: false,
+        raw,
+      }) as PreflightDecision,
+    );
 
   it('sets every header once, each as a fresh string (jub0bs #14, JB-49)', () => {
     const first = new FakeResponse();
@@ -926,7 +1500,14 @@ describe('writing headers', () => {
 
   it('writes each actual-request header once, and no Vary (written when the head is sent)', () => {
     const response = new FakeResponse();
-    writeActualHeaders(approved(decideActual([route({ origin: A, credentials: true, exposedHeaders: ['X-Total'] })], 'GET', A, raw) as ActualDecision), response);
-    expect(response.calls.map((call) => call.name)).toEqual(['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials', 'Access-Control-Expose-Headers']);
+    writeActualHeaders(
+      approved(decideActual([route({ origin: A, credentials: true, exposedHeaders: ['X-Total'] })], 'GET', A, raw) as ActualDecision),
+      response,
+    );
+    expect(response.calls.map((call) => call.name)).toEqual([
+      'Access-Control-Allow-Origin',
+      'Access-Control-Allow-Credentials',
+      'Access-Control-Expose-Headers',
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+// Preflight and actual-request decisions, and the headers they write.
 import type { IncomingMessage } from 'node:http';
 import type { CorsPolicy } from './cors-policy.js';
 import { isValidHeaderList, parseHeaderList } from './header-list.js';
@@ -176,7 +177,8 @@ class RequestedHeaders {
 function actualRefusal(policy: CorsPolicy, method: string, originAllowed: boolean): CorsRefusal | undefined {
   if (!policy.enabled) return DISABLED;
   if (!originAllowed) return ORIGIN_REFUSED;
-  if (!policy.allowsMethod(method)) return { code: 'method', reason: `method ${method} not allowed (allowed: ${policy.methodList.join(', ')})` };
+  if (!policy.allowsMethod(method))
+    return { code: 'method', reason: `method ${method} not allowed (allowed: ${policy.methodList.join(', ')})` };
   return undefined;
 }
 
@@ -309,48 +311,54 @@ function announce(
     const served = routes.routesFor(method);
     if (served && served.length > 0) others.push({ method, routes: served });
   }
-  return withOrigins(origins, others.flatMap((other) => other.routes), request.origin, request.raw, () => {
-    // Header entries of the preflight cache hold for every method of the URL, whichever preflight
-    // created them: a cached header is safe only if every handler of the URL that takes this
-    // origin for its method allows it.
-    const reachable = new Set<CorsPolicy>();
-    const take = (route: CorsRoute, method: string) => {
-      if (route.policy.enabled && origins.allows(route.policy) && route.policy.allowsMethod(method)) reachable.add(route.policy);
-    };
-    for (const route of routes.candidates) take(route, request.requestMethod);
-    for (const other of others) for (const route of other.routes) take(route, other.method);
-    const shared = sharedHeaderList([...reachable]);
-    const credentials = allowing.some((route) => route.policy.credentials);
-    const announced: CorsPolicy[] = allowing.map((route) => route.policy);
-    const methods = new Set<string>([request.requestMethod]);
-    const cacheable = shared === undefined || (headers.list() ?? []).every((name) => shared.names.has(name));
-    for (const other of cacheable ? others : []) {
-      const approves = other.routes.every(
-        ({ policy }) =>
-          preflightRefusal(policy, other.method, headers, origins.allows(policy)) === undefined &&
-          policy.credentials === credentials &&
-          (!request.requestPrivateNetwork || policy.privateNetwork),
-      );
-      if (!approves) continue;
-      methods.add(other.method);
-      for (const route of other.routes) if (!announced.includes(route.policy)) announced.push(route.policy);
-    }
-    const first = allowing[0].policy;
-    return {
-      allowed: true,
-      route: allowing[0],
-      allowOrigin: !credentials && announced.every((policy) => policy.allowsAnyOrigin) ? '*' : request.origin,
-      credentials,
-      allowMethods: orderedMethods(methods, routes.methods, request.requestMethod),
-      allowHeaders: !cacheable || shared === undefined ? headers.reflected : shared.header,
-      // Requested headers some other handler of the URL refuses must not be cached for the URL.
-      maxAge: cacheable ? smallestMaxAge(announced) : 0,
-      allowPrivateNetwork: request.requestPrivateNetwork && allowing.some((route) => route.policy.privateNetwork),
-      vary: announced.some((policy) => policy.privateNetwork) ? PREFLIGHT_VARY_PRIVATE_NETWORK : PREFLIGHT_VARY,
-      status: first.optionsSuccessStatus,
-      continueToHandler: first.preflightContinue,
-    };
-  });
+  return withOrigins(
+    origins,
+    others.flatMap((other) => other.routes),
+    request.origin,
+    request.raw,
+    () => {
+      // Header entries of the preflight cache hold for every method of the URL, whichever preflight
+      // created them: a cached header is safe only if every handler of the URL that takes this
+      // origin for its method allows it.
+      const reachable = new Set<CorsPolicy>();
+      const take = (route: CorsRoute, method: string) => {
+        if (route.policy.enabled && origins.allows(route.policy) && route.policy.allowsMethod(method)) reachable.add(route.policy);
+      };
+      for (const route of routes.candidates) take(route, request.requestMethod);
+      for (const other of others) for (const route of other.routes) take(route, other.method);
+      const shared = sharedHeaderList([...reachable]);
+      const credentials = allowing.some((route) => route.policy.credentials);
+      const announced: CorsPolicy[] = allowing.map((route) => route.policy);
+      const methods = new Set<string>([request.requestMethod]);
+      const cacheable = shared === undefined || (headers.list() ?? []).every((name) => shared.names.has(name));
+      for (const other of cacheable ? others : []) {
+        const approves = other.routes.every(
+          ({ policy }) =>
+            preflightRefusal(policy, other.method, headers, origins.allows(policy)) === undefined &&
+            policy.credentials === credentials &&
+            (!request.requestPrivateNetwork || policy.privateNetwork),
+        );
+        if (!approves) continue;
+        methods.add(other.method);
+        for (const route of other.routes) if (!announced.includes(route.policy)) announced.push(route.policy);
+      }
+      const first = allowing[0].policy;
+      return {
+        allowed: true,
+        route: allowing[0],
+        allowOrigin: !credentials && announced.every((policy) => policy.allowsAnyOrigin) ? '*' : request.origin,
+        credentials,
+        allowMethods: orderedMethods(methods, routes.methods, request.requestMethod),
+        allowHeaders: !cacheable || shared === undefined ? headers.reflected : shared.header,
+        // Requested headers some other handler of the URL refuses must not be cached for the URL.
+        maxAge: cacheable ? smallestMaxAge(announced) : 0,
+        allowPrivateNetwork: request.requestPrivateNetwork && allowing.some((route) => route.policy.privateNetwork),
+        vary: announced.some((policy) => policy.privateNetwork) ? PREFLIGHT_VARY_PRIVATE_NETWORK : PREFLIGHT_VARY,
+        status: first.optionsSuccessStatus,
+        continueToHandler: first.preflightContinue,
+      };
+    },
+  );
 }
 
 /** The announced methods in the URL's stable order, the requested one first where that order lacks it. */
@@ -364,7 +372,9 @@ function orderedMethods(methods: ReadonlySet<string>, order: readonly string[], 
  * The header names every one of the policies allows: `undefined` when none has a list (reflecting
  * or `'*'` allows every name), else the names all their lists share, as the first list writes them.
  */
-function sharedHeaderList(policies: readonly CorsPolicy[]): { readonly names: ReadonlySet<string>; readonly header: string | undefined } | undefined {
+function sharedHeaderList(
+  policies: readonly CorsPolicy[],
+): { readonly names: ReadonlySet<string>; readonly header: string | undefined } | undefined {
   let first: Extract<CorsPolicy['allowedHeaders'], { kind: 'list' }> | undefined;
   let shared: string[] | undefined;
   for (const { allowedHeaders: list } of policies) {
@@ -399,7 +409,9 @@ export function decideActual(
   if (candidates.length === 1) {
     const [route] = candidates;
     const allowed = route.policy.allowsOrigin(origin, raw);
-    return typeof allowed === 'boolean' ? decideOne(route, method, origin, allowed) : allowed.then((resolved) => decideOne(route, method, origin, resolved));
+    return typeof allowed === 'boolean'
+      ? decideOne(route, method, origin, allowed)
+      : allowed.then((resolved) => decideOne(route, method, origin, resolved));
   }
   return withOrigins(new OriginDecisions(), candidates, origin, raw, (origins) => decideUnion(candidates, method, origin, origins));
 }

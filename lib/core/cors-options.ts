@@ -1,3 +1,4 @@
+// The option types of CorsModule.forRoot() and @Cors().
 import type { IncomingMessage } from 'node:http';
 import type { CorsChangeFeed } from './cors-change.feed.js';
 
@@ -86,12 +87,7 @@ export interface CorsOriginCacheOptions {
  *
  * @publicApi
  */
-export type CorsOrigin =
-  | boolean
-  | string
-  | RegExp
-  | CorsOriginFunction
-  | ReadonlyArray<string | RegExp>;
+export type CorsOrigin = boolean | string | RegExp | CorsOriginFunction | ReadonlyArray<string | RegExp>;
 
 /**
  * CORS options shared by `CorsModule.forRoot()` (module-wide defaults) and `@Cors()` (controller

@@ -1,3 +1,4 @@
+// What compiling options into a policy precomputes.
 import { describe, expect, it } from '@jest/globals';
 import type { IncomingMessage } from 'node:http';
 import type { CorsOptions } from './cors-options.js';
@@ -10,7 +11,20 @@ describe('CorsPolicy compiled fields', () => {
   const table: {
     name: string;
     options: CorsOptions | false;
-    expected: Partial<Pick<CorsPolicy, 'enabled' | 'credentials' | 'methodList' | 'exposeHeaders' | 'maxAge' | 'preflightContinue' | 'optionsSuccessStatus' | 'privateNetwork' | 'allowsAnyOrigin'>> & {
+    expected: Partial<
+      Pick<
+        CorsPolicy,
+        | 'enabled'
+        | 'credentials'
+        | 'methodList'
+        | 'exposeHeaders'
+        | 'maxAge'
+        | 'preflightContinue'
+        | 'optionsSuccessStatus'
+        | 'privateNetwork'
+        | 'allowsAnyOrigin'
+      >
+    > & {
       allowedHeaders?: AllowedHeaders;
     };
   }[] = [
@@ -30,15 +44,30 @@ describe('CorsPolicy compiled fields', () => {
         allowsAnyOrigin: false,
       },
     },
-    { name: 'default methods are the issue list', options: {}, expected: { methodList: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'] } },
+    {
+      name: 'default methods are the issue list',
+      options: {},
+      expected: { methodList: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'] },
+    },
     { name: 'disabled scope', options: false, expected: { enabled: false, allowsAnyOrigin: false } },
     { name: 'methods as a string', options: { methods: 'GET, POST' }, expected: { methodList: ['GET', 'POST'] } },
-    { name: 'methods keep their case and order (express #4)', options: { methods: ['FOO', 'bar'] }, expected: { methodList: ['FOO', 'bar'] } },
+    {
+      name: 'methods keep their case and order (express #4)',
+      options: { methods: ['FOO', 'bar'] },
+      expected: { methodList: ['FOO', 'bar'] },
+    },
     { name: 'duplicate methods listed once', options: { methods: ['GET', 'GET', 'POST'] }, expected: { methodList: ['GET', 'POST'] } },
     {
       name: 'allowedHeaders list: compared lower-case, emitted as configured',
       options: { allowedHeaders: ['X-Request-Id', 'Content-Type'] },
-      expected: { allowedHeaders: { kind: 'list', names: new Set(['x-request-id', 'content-type']), written: ['X-Request-Id', 'Content-Type'], header: 'X-Request-Id, Content-Type' } },
+      expected: {
+        allowedHeaders: {
+          kind: 'list',
+          names: new Set(['x-request-id', 'content-type']),
+          written: ['X-Request-Id', 'Content-Type'],
+          header: 'X-Request-Id, Content-Type',
+        },
+      },
     },
     {
       name: 'allowedHeaders as a string (express #4)',
@@ -46,9 +75,21 @@ describe('CorsPolicy compiled fields', () => {
       expected: { allowedHeaders: { kind: 'list', names: new Set(['fizz', 'buzz']), written: ['FIZZ', 'buzz'], header: 'FIZZ, buzz' } },
     },
     { name: "allowedHeaders '*'", options: { allowedHeaders: '*' }, expected: { allowedHeaders: { kind: 'any' } } },
-    { name: "allowedHeaders with '*' among names", options: { allowedHeaders: ['Authorization', '*'] }, expected: { allowedHeaders: { kind: 'any' } } },
-    { name: 'empty allowedHeaders list (express #6)', options: { allowedHeaders: [] }, expected: { allowedHeaders: { kind: 'list', names: new Set(), written: [], header: '' } } },
-    { name: 'exposedHeaders joined (RS-18, S12)', options: { exposedHeaders: ['header1', 'header2'] }, expected: { exposeHeaders: 'header1, header2' } },
+    {
+      name: "allowedHeaders with '*' among names",
+      options: { allowedHeaders: ['Authorization', '*'] },
+      expected: { allowedHeaders: { kind: 'any' } },
+    },
+    {
+      name: 'empty allowedHeaders list (express #6)',
+      options: { allowedHeaders: [] },
+      expected: { allowedHeaders: { kind: 'list', names: new Set(), written: [], header: '' } },
+    },
+    {
+      name: 'exposedHeaders joined (RS-18, S12)',
+      options: { exposedHeaders: ['header1', 'header2'] },
+      expected: { exposeHeaders: 'header1, header2' },
+    },
     { name: 'exposedHeaders as a string', options: { exposedHeaders: 'X-Total' }, expected: { exposeHeaders: 'X-Total' } },
     { name: 'empty exposedHeaders', options: { exposedHeaders: [] }, expected: { exposeHeaders: undefined } },
     { name: 'maxAge 0 is kept (express #5)', options: { maxAge: 0 }, expected: { maxAge: 0 } },
@@ -97,8 +138,18 @@ describe('CorsPolicy.firstDisallowedHeader', () => {
   const table: { name: string; allowedHeaders: CorsOptions['allowedHeaders']; requested: string[]; expected: string | undefined }[] = [
     { name: 'reflect allows anything', allowedHeaders: undefined, requested: ['x-anything', 'authorization'], expected: undefined },
     { name: "'*' allows authorization", allowedHeaders: '*', requested: ['authorization', 'x-foo'], expected: undefined },
-    { name: 'listed names, any case (RS-14)', allowedHeaders: ['X-Header-1', 'x-header-2', 'X-HEADER-3'], requested: ['x-header-1', 'x-header-2'], expected: undefined },
-    { name: 'one name outside the list (RS-17)', allowedHeaders: ['X-Header-1', 'x-header-2'], requested: ['x-header-1', 'x-header-3'], expected: 'x-header-3' },
+    {
+      name: 'listed names, any case (RS-14)',
+      allowedHeaders: ['X-Header-1', 'x-header-2', 'X-HEADER-3'],
+      requested: ['x-header-1', 'x-header-2'],
+      expected: undefined,
+    },
+    {
+      name: 'one name outside the list (RS-17)',
+      allowedHeaders: ['X-Header-1', 'x-header-2'],
+      requested: ['x-header-1', 'x-header-3'],
+      expected: 'x-header-3',
+    },
     { name: 'a prefix of a listed name is not listed (H-17)', allowedHeaders: ['X-Foo'], requested: ['x-fo'], expected: 'x-fo' },
     { name: 'authorization must be listed', allowedHeaders: ['Content-Type'], requested: ['authorization'], expected: 'authorization' },
     { name: 'nothing requested', allowedHeaders: ['Content-Type'], requested: [], expected: undefined },

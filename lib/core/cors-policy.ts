@@ -1,3 +1,4 @@
+// One compiled policy: sets and header strings built once.
 import type { IncomingMessage } from 'node:http';
 import type { CorsOptions } from './cors-options.js';
 import { listOption } from './options-validation.js';

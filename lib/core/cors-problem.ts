@@ -1,3 +1,4 @@
+// Configuration problems, as startup validation reports them.
 /** What is wrong with one option value, and how to fix it. */
 export interface CorsProblemDetail {
   readonly message: string;

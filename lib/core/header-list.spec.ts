@@ -1,7 +1,15 @@
+// The Access-Control-Request-Headers scanner: tables and agreement properties.
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { fc as configuredFc } from '../../test/properties/fast-check.config.js';
-import { isToken, isValidHeaderList, MAX_EMPTY_ELEMENTS, MAX_HEADER_LIST_LENGTH, MAX_HEADER_LIST_NAMES, parseHeaderList } from './header-list.js';
+import {
+  isToken,
+  isValidHeaderList,
+  MAX_EMPTY_ELEMENTS,
+  MAX_HEADER_LIST_LENGTH,
+  MAX_HEADER_LIST_NAMES,
+  parseHeaderList,
+} from './header-list.js';
 
 const KIB = 1024;
 
@@ -59,11 +67,19 @@ describe('parseHeaderList: accepted lists', () => {
     { name: 'sixteen empty elements between names (H-18)', value: `x-bar${','.repeat(17)}x-foo`, expected: ['x-bar', 'x-foo'] },
     { name: 'upper case is lowered', value: 'Content-Type, X-Request-ID', expected: ['content-type', 'x-request-id'] },
     { name: 'hono trimming (#42)', value: ' X-A ,  x-b ', expected: ['x-a', 'x-b'] },
-    { name: 'browser form', value: 'authorization,content-type,x-requested-with', expected: ['authorization', 'content-type', 'x-requested-with'] },
+    {
+      name: 'browser form',
+      value: 'authorization,content-type,x-requested-with',
+      expected: ['authorization', 'content-type', 'x-requested-with'],
+    },
     { name: 'every token character', value: "!#$%&'*+-.^_`|~09azAZ", expected: ["!#$%&'*+-.^_`|~09azaz"] },
     { name: 'a star is a token', value: '*', expected: ['*'] },
     { name: 'duplicates are kept as sent', value: 'x-bar,x-baz,x-baz', expected: ['x-bar', 'x-baz', 'x-baz'] },
-    { name: 'as many names as the cap', value: Array.from({ length: MAX_HEADER_LIST_NAMES }, (_, i) => `x-h${i}`).join(','), expected: Array.from({ length: MAX_HEADER_LIST_NAMES }, (_, i) => `x-h${i}`) },
+    {
+      name: 'as many names as the cap',
+      value: Array.from({ length: MAX_HEADER_LIST_NAMES }, (_, i) => `x-h${i}`).join(','),
+      expected: Array.from({ length: MAX_HEADER_LIST_NAMES }, (_, i) => `x-h${i}`),
+    },
     { name: 'one name as long as the cap', value: 'a'.repeat(MAX_HEADER_LIST_LENGTH), expected: ['a'.repeat(MAX_HEADER_LIST_LENGTH)] },
   ];
 
@@ -124,7 +140,10 @@ describe('parseHeaderList: refused lists', () => {
 describe('parseHeaderList: property', () => {
   const name = fc.stringMatching(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,24}$/);
   const ows = fc.stringMatching(/^[ \t]{0,2}$/);
-  const element = fc.oneof({ weight: 4, arbitrary: fc.tuple(ows, name, ows).map(([a, n, b]) => `${a}${n}${b}`) }, { weight: 1, arbitrary: ows });
+  const element = fc.oneof(
+    { weight: 4, arbitrary: fc.tuple(ows, name, ows).map(([a, n, b]) => `${a}${n}${b}`) },
+    { weight: 1, arbitrary: ows },
+  );
 
   it('agrees with the reference split on every well-formed list within the caps', () => {
     fc.assert(
@@ -137,7 +156,28 @@ describe('parseHeaderList: property', () => {
   });
 
   it('refuses every list with one non-token character in a name', () => {
-    const bad = fc.constantFrom(' x', '(', ')', '"', '/', ':', ';', '<', '=', '>', '?', '@', '[', '\\', ']', '{', '}', 'é', '\u0000', '\u007f');
+    const bad = fc.constantFrom(
+      ' x',
+      '(',
+      ')',
+      '"',
+      '/',
+      ':',
+      ';',
+      '<',
+      '=',
+      '>',
+      '?',
+      '@',
+      '[',
+      '\\',
+      ']',
+      '{',
+      '}',
+      'é',
+      '\u0000',
+      '\u007f',
+    );
     fc.assert(
       fc.property(fc.array(name, { minLength: 1, maxLength: 10 }), fc.nat(), bad, (names, at, character) => {
         const index = at % names.length;
@@ -160,9 +200,19 @@ describe('parseHeaderList and isValidHeaderList: one definition of an empty elem
     { name: 'a name then 16 commas: 16 empty elements', value: `a${','.repeat(16)}`, accepted: true },
     { name: 'a name then 17 commas: 17 empty elements', value: `a${','.repeat(17)}`, accepted: false },
     { name: '17 commas then a name: 17 empty elements', value: `${','.repeat(17)}a`, accepted: false },
-    { name: 'whitespace-only elements count as empty', value: Array(MAX_EMPTY_ELEMENTS + 1).fill(' \t').join(','), accepted: false },
+    {
+      name: 'whitespace-only elements count as empty',
+      value: Array(MAX_EMPTY_ELEMENTS + 1)
+        .fill(' \t')
+        .join(','),
+      accepted: false,
+    },
     { name: 'whitespace-only elements up to the cap', value: Array(MAX_EMPTY_ELEMENTS).fill(' ').join(','), accepted: true },
-    { name: 'names do not use up the empty-element budget', value: `${'x,'.repeat(MAX_HEADER_LIST_NAMES - 1)}x${','.repeat(MAX_EMPTY_ELEMENTS)}`, accepted: true },
+    {
+      name: 'names do not use up the empty-element budget',
+      value: `${'x,'.repeat(MAX_HEADER_LIST_NAMES - 1)}x${','.repeat(MAX_EMPTY_ELEMENTS)}`,
+      accepted: true,
+    },
   ];
 
   it.each(table)('$name', ({ value, accepted }) => {
@@ -174,13 +224,19 @@ describe('parseHeaderList and isValidHeaderList: one definition of an empty elem
     const unit = configuredFc.constantFrom(',', ',', ',', ' ', '\t', 'a', 'X-Id', '-', 'é', ':', '"', ', ');
     const short = configuredFc.string({ unit, maxLength: 60 });
     const nearCaps = configuredFc
-      .tuple(configuredFc.integer({ min: 0, max: MAX_HEADER_LIST_NAMES + 2 }), configuredFc.integer({ min: 0, max: MAX_EMPTY_ELEMENTS + 2 }), configuredFc.boolean())
+      .tuple(
+        configuredFc.integer({ min: 0, max: MAX_HEADER_LIST_NAMES + 2 }),
+        configuredFc.integer({ min: 0, max: MAX_EMPTY_ELEMENTS + 2 }),
+        configuredFc.boolean(),
+      )
       .map(([names, empties, emptiesFirst]) => {
         const named = Array.from({ length: names }, (_, i) => `x-h${i}`);
         const blank = Array<string>(empties).fill('');
         return (emptiesFirst ? [...blank, ...named] : [...named, ...blank]).join(',');
       });
-    const nearLength = configuredFc.integer({ min: MAX_HEADER_LIST_LENGTH - 2, max: MAX_HEADER_LIST_LENGTH + 2 }).map((length) => 'a'.repeat(length));
+    const nearLength = configuredFc
+      .integer({ min: MAX_HEADER_LIST_LENGTH - 2, max: MAX_HEADER_LIST_LENGTH + 2 })
+      .map((length) => 'a'.repeat(length));
     configuredFc.assert(
       configuredFc.property(configuredFc.oneof(short, nearCaps, nearLength), (value) => {
         expect(isValidHeaderList(value)).toBe(parseHeaderList(value) !== undefined);

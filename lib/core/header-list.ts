@@ -1,3 +1,4 @@
+// A linear scanner for header-name lists (Access-Control-Request-Headers).
 /** Longest `Access-Control-Request-Headers` value accepted; longer ones fail the preflight. */
 export const MAX_HEADER_LIST_LENGTH = 4096;
 /** Most header names accepted in one `Access-Control-Request-Headers` value. */

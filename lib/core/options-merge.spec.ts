@@ -1,3 +1,4 @@
+// Field-by-field merging of module, controller and handler options.
 import { describe, expect, it } from '@jest/globals';
 import type { CorsDecoratorArgument, CorsModuleOptions, CorsOptions } from './cors-options.js';
 import { mergeCorsLevels, normalizeCorsArgument, pickCorsOptions, type CorsLevel } from './options-merge.js';

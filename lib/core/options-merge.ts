@@ -1,3 +1,4 @@
+// Field-by-field merging of module, controller and handler options.
 import type { CorsDecoratorArgument, CorsOptions } from './cors-options.js';
 import { CORS_OPTION_KEYS } from './options-validation.js';
 
@@ -8,8 +9,7 @@ export type CorsLevel = CorsOptions | false | undefined;
 export function normalizeCorsArgument(argument: CorsDecoratorArgument | undefined): CorsOptions | false {
   if (argument === undefined) return {};
   if (argument === false) return false;
-  const isOptionsObject =
-    typeof argument === 'object' && !Array.isArray(argument) && !(argument instanceof RegExp);
+  const isOptionsObject = typeof argument === 'object' && !Array.isArray(argument) && !(argument instanceof RegExp);
   return isOptionsObject ? (argument as CorsOptions) : { origin: argument as CorsOptions['origin'] };
 }
 

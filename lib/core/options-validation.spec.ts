@@ -1,3 +1,4 @@
+// Startup validation: one row per rule.
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { CorsOptions } from './cors-options.js';
 import { checkCombination, checkOptionFields, CORS_OPTION_KEYS, listOption, MODULE_ONLY_OPTION_KEYS } from './options-validation.js';
@@ -37,7 +38,17 @@ describe('checkOptionFields: valid options', () => {
     { name: 'anchored RegExp', options: { origin: /^https:\/\/(?:a|b)\.example\.com$/ }, moduleLevel: false },
     {
       name: 'array of every string form',
-      options: { origin: [ORIGIN, 'https://*.example.com', 'http://localhost:*', 'http://*.example.com:*', 'null', 'http://[::1]:3000', /^https:\/\/x\.example$/] },
+      options: {
+        origin: [
+          ORIGIN,
+          'https://*.example.com',
+          'http://localhost:*',
+          'http://*.example.com:*',
+          'null',
+          'http://[::1]:3000',
+          /^https:\/\/x\.example$/,
+        ],
+      },
       moduleLevel: true,
     },
     { name: 'custom methods in upper case', options: { methods: ['GET', 'PURGE', 'PATCH'] }, moduleLevel: false },
@@ -47,7 +58,11 @@ describe('checkOptionFields: valid options', () => {
     { name: 'maxAge at the Chromium cap', options: { maxAge: 7200 }, moduleLevel: false },
     { name: 'originTimeout at the longest timer', options: { originTimeout: 2 ** 31 - 1 }, moduleLevel: true },
     { name: 'origins with trailing dots', options: { origin: ['https://a.com.', 'https://*.example.com.'] }, moduleLevel: false },
-    { name: '*. on a name the Public Suffix List does not list', options: { origin: ['https://*.internal', 'http://*.localhost:*', 'https://*.corp.example.internal'] }, moduleLevel: false },
+    {
+      name: '*. on a name the Public Suffix List does not list',
+      options: { origin: ['https://*.internal', 'http://*.localhost:*', 'https://*.corp.example.internal'] },
+      moduleLevel: false,
+    },
     { name: 'methods as a comma-separated string', options: { methods: 'GET,HEAD,PUT,PATCH,POST,DELETE' }, moduleLevel: false },
     { name: 'allowedHeaders list', options: { allowedHeaders: ['Content-Type', 'Authorization', 'X-Request-Id'] }, moduleLevel: false },
     { name: "allowedHeaders '*'", options: { allowedHeaders: '*' }, moduleLevel: false },
@@ -58,7 +73,11 @@ describe('checkOptionFields: valid options', () => {
     { name: 'optionsSuccessStatus 200', options: { optionsSuccessStatus: 200 }, moduleLevel: false },
     { name: 'optionsSuccessStatus 299', options: { optionsSuccessStatus: 299 }, moduleLevel: false },
     { name: 'booleans', options: { credentials: true, preflightContinue: false, privateNetwork: true }, moduleLevel: false },
-    { name: 'module-only settings at module level', options: { rejectDisallowedOrigins: false, unknownRoutes: 'deny', debug: true }, moduleLevel: true },
+    {
+      name: 'module-only settings at module level',
+      options: { rejectDisallowedOrigins: false, unknownRoutes: 'deny', debug: true },
+      moduleLevel: true,
+    },
     { name: 'fields explicitly undefined', options: { origin: undefined, maxAge: undefined, methods: undefined }, moduleLevel: false },
   ];
 
@@ -84,35 +103,115 @@ interface ProblemRow {
  */
 const FIELD_RULES: ProblemRow[] = [
   // origin strings that can never match
-  { name: 'origin with trailing slash', options: { origin: 'https://app.example.com/' }, message: /"https:\/\/app\.example\.com\/".*trailing slash/, fix: /"https:\/\/app\.example\.com"/ },
-  { name: 'origin with path (C-03)', options: { origin: 'http://example.com:6060/path' }, message: /path/, fix: /"http:\/\/example\.com:6060"/ },
+  {
+    name: 'origin with trailing slash',
+    options: { origin: 'https://app.example.com/' },
+    message: /"https:\/\/app\.example\.com\/".*trailing slash/,
+    fix: /"https:\/\/app\.example\.com"/,
+  },
+  {
+    name: 'origin with path (C-03)',
+    options: { origin: 'http://example.com:6060/path' },
+    message: /path/,
+    fix: /"http:\/\/example\.com:6060"/,
+  },
   { name: 'origin with query', options: { origin: 'https://app.example.com?x=1' }, message: /query/, fix: /"https:\/\/app\.example\.com"/ },
-  { name: 'origin with fragment', options: { origin: 'https://app.example.com#x' }, message: /"https:\/\/app\.example\.com#x"/, fix: /"https:\/\/app\.example\.com"/ },
-  { name: 'origin with upper-case scheme', options: { origin: 'HTTPS://app.example.com' }, message: /upper-case/, fix: /"https:\/\/app\.example\.com"/ },
-  { name: 'origin with upper-case host (ASP.NET A28, Spring S09)', options: { origin: 'https://DOMAIN2.com' }, message: /upper-case/, fix: /"https:\/\/domain2\.com"/ },
-  { name: 'origin with explicit default port 443', options: { origin: 'https://app.example.com:443' }, message: /default port 443/, fix: /"https:\/\/app\.example\.com"/ },
-  { name: 'origin with explicit default port 80 (ASP.NET A29)', options: { origin: 'http://www.example.com:80' }, message: /default port 80/, fix: /"http:\/\/www\.example\.com"/ },
+  {
+    name: 'origin with fragment',
+    options: { origin: 'https://app.example.com#x' },
+    message: /"https:\/\/app\.example\.com#x"/,
+    fix: /"https:\/\/app\.example\.com"/,
+  },
+  {
+    name: 'origin with upper-case scheme',
+    options: { origin: 'HTTPS://app.example.com' },
+    message: /upper-case/,
+    fix: /"https:\/\/app\.example\.com"/,
+  },
+  {
+    name: 'origin with upper-case host (ASP.NET A28, Spring S09)',
+    options: { origin: 'https://DOMAIN2.com' },
+    message: /upper-case/,
+    fix: /"https:\/\/domain2\.com"/,
+  },
+  {
+    name: 'origin with explicit default port 443',
+    options: { origin: 'https://app.example.com:443' },
+    message: /default port 443/,
+    fix: /"https:\/\/app\.example\.com"/,
+  },
+  {
+    name: 'origin with explicit default port 80 (ASP.NET A29)',
+    options: { origin: 'http://www.example.com:80' },
+    message: /default port 80/,
+    fix: /"http:\/\/www\.example\.com"/,
+  },
   { name: 'origin without scheme', options: { origin: 'app.example.com' }, message: /no scheme/, fix: /"https:\/\/app\.example\.com"/ },
   { name: 'empty origin (fastify #27)', options: { origin: '' }, message: /empty/, fix: /remove it/ },
   { name: 'empty origin in a list (env var trailing comma)', options: { origin: [ORIGIN, ''] }, message: /empty/, fix: /trailing comma/ },
-  { name: 'origin with surrounding whitespace (env var split on ",")', options: { origin: [ORIGIN, ' https://b.example.com'] }, message: /whitespace/, fix: /"https:\/\/b\.example\.com"/ },
+  {
+    name: 'origin with surrounding whitespace (env var split on ",")',
+    options: { origin: [ORIGIN, ' https://b.example.com'] },
+    message: /whitespace/,
+    fix: /"https:\/\/b\.example\.com"/,
+  },
   { name: 'file: origin', options: { origin: 'file:///index.html' }, message: /file:/, fix: /'null'/ },
   { name: 'malformed origin', options: { origin: 'https://exa mple.com' }, message: /not a valid/, fix: /https:\/\/app\.example\.com/ },
   { name: 'misplaced wildcard', options: { origin: 'https://app.*.example.com' }, message: /wildcard/, fix: /\*\./ },
   // an unanchored RegExp
-  { name: 'RegExp without anchors (express #8)', options: { origin: [/foo\.com$/, ORIGIN] }, message: /\/foo\\\.com\$\/ is not anchored/, fix: /\/\^foo\\\.com\$\// },
+  {
+    name: 'RegExp without anchors (express #8)',
+    options: { origin: [/foo\.com$/, ORIGIN] },
+    message: /\/foo\\\.com\$\/ is not anchored/,
+    fix: /\/\^foo\\\.com\$\//,
+  },
   { name: 'RegExp without end anchor', options: { origin: /^https:\/\/app\.example\.com/ }, message: /not anchored/, fix: /anchor it/ },
-  { name: 'RegExp anchoring only its outer alternatives', options: { origin: /^https:\/\/a\.com|https:\/\/b\.com$/ }, message: /alternatives/, fix: /\(\?:/ },
+  {
+    name: 'RegExp anchoring only its outer alternatives',
+    options: { origin: /^https:\/\/a\.com|https:\/\/b\.com$/ },
+    message: /alternatives/,
+    fix: /\(\?:/,
+  },
   // *. on a public suffix or bare TLD
-  { name: "'*.' on a bare TLD (C-17)", options: { origin: 'https://*.com' }, message: /public suffix "\.com"/, fix: /https:\/\/\*\.example\.com/ },
-  { name: "'*.' on a multi-label public suffix", options: { origin: 'https://*.co.uk' }, message: /public suffix "\.co\.uk"/, fix: /https:\/\/\*\.example\.co\.uk/ },
+  {
+    name: "'*.' on a bare TLD (C-17)",
+    options: { origin: 'https://*.com' },
+    message: /public suffix "\.com"/,
+    fix: /https:\/\/\*\.example\.com/,
+  },
+  {
+    name: "'*.' on a multi-label public suffix",
+    options: { origin: 'https://*.co.uk' },
+    message: /public suffix "\.co\.uk"/,
+    fix: /https:\/\/\*\.example\.co\.uk/,
+  },
   { name: "'*.' on a private public suffix", options: { origin: ['https://*.github.io'] }, message: /public suffix/, fix: /example/ },
-  { name: "'*.' on a domain holding public suffixes", options: { origin: ['https://*.amazonaws.com'] }, message: /public suffixes such as/, fix: /example/ },
+  {
+    name: "'*.' on a domain holding public suffixes",
+    options: { origin: ['https://*.amazonaws.com'] },
+    message: /public suffixes such as/,
+    fix: /example/,
+  },
   // origins a browser never sends: the URL parser serializes them otherwise
-  { name: 'IPv4 with a missing part', options: { origin: 'http://127.1' }, message: /"http:\/\/127\.1" is not written as browsers send it/, fix: /^write "http:\/\/127\.0\.0\.1"$/ },
-  { name: 'uncompressed IPv6', options: { origin: ['http://[0:0:0:0:0:0:0:1]:3000'] }, message: /not written as browsers send it/, fix: /^write "http:\/\/\[::1\]:3000"$/ },
+  {
+    name: 'IPv4 with a missing part',
+    options: { origin: 'http://127.1' },
+    message: /"http:\/\/127\.1" is not written as browsers send it/,
+    fix: /^write "http:\/\/127\.0\.0\.1"$/,
+  },
+  {
+    name: 'uncompressed IPv6',
+    options: { origin: ['http://[0:0:0:0:0:0:0:1]:3000'] },
+    message: /not written as browsers send it/,
+    fix: /^write "http:\/\/\[::1\]:3000"$/,
+  },
   { name: 'invalid punycode', options: { origin: 'http://xn--f' }, message: /host browsers cannot parse/, fix: /as the browser sends it/ },
-  { name: 'whitespace and upper case: the fix fixes both', options: { origin: [' https://B.example'] }, message: /whitespace/, fix: /^write "https:\/\/b\.example"$/ },
+  {
+    name: 'whitespace and upper case: the fix fixes both',
+    options: { origin: [' https://B.example'] },
+    message: /whitespace/,
+    fix: /^write "https:\/\/b\.example"$/,
+  },
   { name: 'RegExp ending in an escaped dollar', options: { origin: /^https:\/\/a\.com\$/ }, message: /not anchored/, fix: /\\\$\$\/$/ },
   // CONNECT/TRACE/TRACK or invalid method tokens
   { name: 'CONNECT (C-05)', options: { methods: ['GET', 'CONNECT'] }, message: /CONNECT/, fix: /remove CONNECT/ },
@@ -122,35 +221,121 @@ const FIELD_RULES: ProblemRow[] = [
   { name: 'method with a space', options: { methods: ['GET POST'] }, message: /"GET POST" is not a valid method/, fix: /remove/ },
   { name: 'non-ASCII method (C-19)', options: { methods: ['résumé'] }, message: /"résumé" is not a valid method/, fix: /remove/ },
   { name: 'method with a separator', options: { methods: ['GET;'] }, message: /not a valid method/, fix: /remove/ },
-  { name: 'methods not strings', options: { methods: [1, 2] }, message: /methods .* is not a string or an array of strings/, fix: /methods:/ },
+  {
+    name: 'methods not strings',
+    options: { methods: [1, 2] },
+    message: /methods .* is not a string or an array of strings/,
+    fix: /methods:/,
+  },
   // lower-case methods: Node answers 400 to them; browsers upper-case only the six Fetch names
-  { name: 'a lower-case custom method', options: { methods: ['GET', 'patch'] }, message: /^method patch has lower-case letters; browsers send patch as written \(Fetch upper-cases only DELETE, GET, HEAD, OPTIONS, POST, PUT\) and Node refuses lower-case methods$/, fix: /^write \["GET","PATCH"\]$/ },
-  { name: 'a mixed-case method in a string', options: { methods: 'GET,Post' }, message: /^method Post has lower-case letters; browsers send POST and Node refuses lower-case methods$/, fix: /^write \["GET","POST"\]$/ },
+  {
+    name: 'a lower-case custom method',
+    options: { methods: ['GET', 'patch'] },
+    message:
+      /^method patch has lower-case letters; browsers send patch as written \(Fetch upper-cases only DELETE, GET, HEAD, OPTIONS, POST, PUT\) and Node refuses lower-case methods$/,
+    fix: /^write \["GET","PATCH"\]$/,
+  },
+  {
+    name: 'a mixed-case method in a string',
+    options: { methods: 'GET,Post' },
+    message: /^method Post has lower-case letters; browsers send POST and Node refuses lower-case methods$/,
+    fix: /^write \["GET","POST"\]$/,
+  },
   // '*' means any method, and is the whole list
   { name: "'*' with other methods", options: { methods: ['*', 'GET'] }, message: /'\*' already allows every method/, fix: /methods: '\*'/ },
-  { name: "'*' with other methods in a string", options: { methods: 'GET, *' }, message: /'\*' already allows every method/, fix: /without '\*'/ },
+  {
+    name: "'*' with other methods in a string",
+    options: { methods: 'GET, *' },
+    message: /'\*' already allows every method/,
+    fix: /without '\*'/,
+  },
   // invalid header names
-  { name: 'allowedHeaders name with a space', options: { allowedHeaders: ['X Request'] }, message: /allowedHeaders entry "X Request" is not a valid header name/, fix: /header names/ },
-  { name: 'allowedHeaders non-ASCII name (C-10)', options: { allowedHeaders: ['résumé'] }, message: /allowedHeaders entry "résumé"/, fix: /header names/ },
-  { name: 'allowedHeaders name with a colon', options: { allowedHeaders: 'X-A:' }, message: /allowedHeaders entry "X-A:"/, fix: /header names/ },
-  { name: 'exposedHeaders invalid name', options: { exposedHeaders: ['X-Total Count'] }, message: /exposedHeaders entry "X-Total Count"/, fix: /header names/ },
-  { name: 'allowedHeaders not strings', options: { allowedHeaders: { name: 'x' } }, message: /allowedHeaders .* is not a string or an array of strings/, fix: /allowedHeaders:/ },
-  { name: 'exposedHeaders not strings', options: { exposedHeaders: 5 }, message: /exposedHeaders 5 is not a string/, fix: /exposedHeaders:/ },
+  {
+    name: 'allowedHeaders name with a space',
+    options: { allowedHeaders: ['X Request'] },
+    message: /allowedHeaders entry "X Request" is not a valid header name/,
+    fix: /header names/,
+  },
+  {
+    name: 'allowedHeaders non-ASCII name (C-10)',
+    options: { allowedHeaders: ['résumé'] },
+    message: /allowedHeaders entry "résumé"/,
+    fix: /header names/,
+  },
+  {
+    name: 'allowedHeaders name with a colon',
+    options: { allowedHeaders: 'X-A:' },
+    message: /allowedHeaders entry "X-A:"/,
+    fix: /header names/,
+  },
+  {
+    name: 'exposedHeaders invalid name',
+    options: { exposedHeaders: ['X-Total Count'] },
+    message: /exposedHeaders entry "X-Total Count"/,
+    fix: /header names/,
+  },
+  {
+    name: 'allowedHeaders not strings',
+    options: { allowedHeaders: { name: 'x' } },
+    message: /allowedHeaders .* is not a string or an array of strings/,
+    fix: /allowedHeaders:/,
+  },
+  {
+    name: 'exposedHeaders not strings',
+    options: { exposedHeaders: 5 },
+    message: /exposedHeaders 5 is not a string/,
+    fix: /exposedHeaders:/,
+  },
   // maxAge not an integer >= 0
-  { name: 'maxAge negative (C-11, ASP.NET A19)', options: { maxAge: -1 }, message: /maxAge -1 is not a whole number of seconds >= 0/, fix: /maxAge: 600/ },
+  {
+    name: 'maxAge negative (C-11, ASP.NET A19)',
+    options: { maxAge: -1 },
+    message: /maxAge -1 is not a whole number of seconds >= 0/,
+    fix: /maxAge: 600/,
+  },
   { name: 'maxAge fractional (ASP.NET A35)', options: { maxAge: 1.5 }, message: /maxAge 1\.5/, fix: /maxAge: 600/ },
   { name: 'maxAge as a string', options: { maxAge: '600' }, message: /maxAge "600"/, fix: /maxAge: 600/ },
   { name: 'maxAge NaN', options: { maxAge: Number.NaN }, message: /maxAge/, fix: /maxAge: 600/ },
   { name: 'maxAge Infinity', options: { maxAge: Number.POSITIVE_INFINITY }, message: /maxAge/, fix: /maxAge: 600/ },
   // maxAge above what any browser keeps (and 1e21 would be sent as "1e+21")
-  { name: 'maxAge one second over a day', options: { maxAge: 86401 }, message: /^maxAge 86401 is above 86400: no browser caches a preflight longer than 86400 s \(Firefox; Chromium caps at 7200\)$/, fix: /^write maxAge: 7200$/ },
-  { name: 'maxAge 1e21', options: { maxAge: 1e21 }, message: /no browser caches a preflight longer than 86400 s/, fix: /^write maxAge: 7200$/ },
+  {
+    name: 'maxAge one second over a day',
+    options: { maxAge: 86401 },
+    message: /^maxAge 86401 is above 86400: no browser caches a preflight longer than 86400 s \(Firefox; Chromium caps at 7200\)$/,
+    fix: /^write maxAge: 7200$/,
+  },
+  {
+    name: 'maxAge 1e21',
+    options: { maxAge: 1e21 },
+    message: /no browser caches a preflight longer than 86400 s/,
+    fix: /^write maxAge: 7200$/,
+  },
   // originTimeout beyond what a Node timer can wait
-  { name: 'originTimeout of 2^31 ms', options: { originTimeout: 2 ** 31 }, message: /originTimeout 2147483648 is above 2147483647 ms.*after 1 ms/, fix: /originTimeout: 2147483647/ },
-  { name: 'originTimeout of a year', options: { originTimeout: 365 * 24 * 3600 * 1000 }, message: /is above 2147483647 ms/, fix: /originTimeout: 1000/ },
-  { name: 'originTimeout fractional', options: { originTimeout: 1.5 }, message: /originTimeout 1\.5 is not a whole number/, fix: /originTimeout: 1000/ },
+  {
+    name: 'originTimeout of 2^31 ms',
+    options: { originTimeout: 2 ** 31 },
+    message: /originTimeout 2147483648 is above 2147483647 ms.*after 1 ms/,
+    fix: /originTimeout: 2147483647/,
+  },
+  {
+    name: 'originTimeout of a year',
+    options: { originTimeout: 365 * 24 * 3600 * 1000 },
+    message: /is above 2147483647 ms/,
+    fix: /originTimeout: 1000/,
+  },
+  {
+    name: 'originTimeout fractional',
+    options: { originTimeout: 1.5 },
+    message: /originTimeout 1\.5 is not a whole number/,
+    fix: /originTimeout: 1000/,
+  },
   // optionsSuccessStatus not 2xx
-  { name: 'optionsSuccessStatus 199', options: { optionsSuccessStatus: 199 }, message: /optionsSuccessStatus 199 is not a 2xx status/, fix: /204/ },
+  {
+    name: 'optionsSuccessStatus 199',
+    options: { optionsSuccessStatus: 199 },
+    message: /optionsSuccessStatus 199 is not a 2xx status/,
+    fix: /204/,
+  },
   { name: 'optionsSuccessStatus 300', options: { optionsSuccessStatus: 300 }, message: /optionsSuccessStatus 300/, fix: /204/ },
   { name: 'optionsSuccessStatus 404', options: { optionsSuccessStatus: 404 }, message: /optionsSuccessStatus 404/, fix: /204/ },
   { name: 'optionsSuccessStatus as a string', options: { optionsSuccessStatus: '204' }, message: /optionsSuccessStatus "204"/, fix: /204/ },
@@ -158,19 +343,76 @@ const FIELD_RULES: ProblemRow[] = [
   // unknown option keys
   { name: 'misspelled key', options: { origins: [ORIGIN] }, message: /unknown option "origins"/, fix: /did you mean "origin"\?/ },
   { name: 'misspelled key, case', options: { maxage: 5 }, message: /unknown option "maxage"/, fix: /did you mean "maxAge"\?/ },
-  { name: 'misspelled allowedHeaders', options: { allowHeaders: ['X-A'] }, message: /unknown option "allowHeaders"/, fix: /did you mean "allowedHeaders"\?/ },
-  { name: 'misspelled exposedHeaders (Nest exposeHeaders)', options: { exposeHeaders: ['X-A'] }, message: /unknown option "exposeHeaders"/, fix: /did you mean "exposedHeaders"\?/ },
-  { name: 'unrelated key', options: { banana: true }, message: /unknown option "banana"/, fix: /remove it; known options: origin, methods/ },
-  { name: 'module-only key in @Cors()', options: { debug: true }, moduleLevel: false, message: /"debug" is a module-wide setting/, fix: /CorsModule\.forRoot\(\)/ },
-  { name: 'module-only rejectDisallowedOrigins in @Cors()', options: { rejectDisallowedOrigins: false }, moduleLevel: false, message: /"rejectDisallowedOrigins" is a module-wide setting/, fix: /CorsModule\.forRoot\(\)/ },
+  {
+    name: 'misspelled allowedHeaders',
+    options: { allowHeaders: ['X-A'] },
+    message: /unknown option "allowHeaders"/,
+    fix: /did you mean "allowedHeaders"\?/,
+  },
+  {
+    name: 'misspelled exposedHeaders (Nest exposeHeaders)',
+    options: { exposeHeaders: ['X-A'] },
+    message: /unknown option "exposeHeaders"/,
+    fix: /did you mean "exposedHeaders"\?/,
+  },
+  {
+    name: 'unrelated key',
+    options: { banana: true },
+    message: /unknown option "banana"/,
+    fix: /remove it; known options: origin, methods/,
+  },
+  {
+    name: 'module-only key in @Cors()',
+    options: { debug: true },
+    moduleLevel: false,
+    message: /"debug" is a module-wide setting/,
+    fix: /CorsModule\.forRoot\(\)/,
+  },
+  {
+    name: 'module-only rejectDisallowedOrigins in @Cors()',
+    options: { rejectDisallowedOrigins: false },
+    moduleLevel: false,
+    message: /"rejectDisallowedOrigins" is a module-wide setting/,
+    fix: /CorsModule\.forRoot\(\)/,
+  },
   // value types
-  { name: 'origin of another type', options: { origin: 42 }, message: /origin 42 is neither a string nor a RegExp/, fix: /string, RegExp, function/ },
-  { name: 'function inside an origin array', options: { origin: [ORIGIN, () => true] }, message: /neither a string nor a RegExp/, fix: /function origin/ },
-  { name: 'credentials as a string', options: { credentials: 'true' }, message: /credentials "true" is not a boolean/, fix: /credentials: true/ },
-  { name: 'preflightContinue as a number', options: { preflightContinue: 1 }, message: /preflightContinue 1 is not a boolean/, fix: /preflightContinue: true/ },
-  { name: 'privateNetwork as a string', options: { privateNetwork: 'yes' }, message: /privateNetwork "yes" is not a boolean/, fix: /privateNetwork: true/ },
+  {
+    name: 'origin of another type',
+    options: { origin: 42 },
+    message: /origin 42 is neither a string nor a RegExp/,
+    fix: /string, RegExp, function/,
+  },
+  {
+    name: 'function inside an origin array',
+    options: { origin: [ORIGIN, () => true] },
+    message: /neither a string nor a RegExp/,
+    fix: /function origin/,
+  },
+  {
+    name: 'credentials as a string',
+    options: { credentials: 'true' },
+    message: /credentials "true" is not a boolean/,
+    fix: /credentials: true/,
+  },
+  {
+    name: 'preflightContinue as a number',
+    options: { preflightContinue: 1 },
+    message: /preflightContinue 1 is not a boolean/,
+    fix: /preflightContinue: true/,
+  },
+  {
+    name: 'privateNetwork as a string',
+    options: { privateNetwork: 'yes' },
+    message: /privateNetwork "yes" is not a boolean/,
+    fix: /privateNetwork: true/,
+  },
   { name: 'debug as a string', options: { debug: 'true' }, message: /debug "true" is not a boolean/, fix: /debug: true/ },
-  { name: 'unknownRoutes value', options: { unknownRoutes: 'allow' }, message: /unknownRoutes "allow" is not one of defaults, deny, skip/, fix: /unknownRoutes: 'defaults'/ },
+  {
+    name: 'unknownRoutes value',
+    options: { unknownRoutes: 'allow' },
+    message: /unknownRoutes "allow" is not one of defaults, deny, skip/,
+    fix: /unknownRoutes: 'defaults'/,
+  },
 ];
 
 describe('checkOptionFields: one row per rule', () => {
@@ -199,7 +441,15 @@ describe('checkOptionFields: reporting', () => {
     );
     expect(problems.map((problem) => problem.place)).toEqual(Array(7).fill('CatsController.update'));
     const text = problems.map((problem) => problem.message).join('\n');
-    for (const expected of ['orign', '"https://example.com/"', 'CONNECT', '"résumé" is not a valid method', 'allowedHeaders entry "résumé"', 'maxAge -2', 'optionsSuccessStatus 302']) {
+    for (const expected of [
+      'orign',
+      '"https://example.com/"',
+      'CONNECT',
+      '"résumé" is not a valid method',
+      'allowedHeaders entry "résumé"',
+      'maxAge -2',
+      'optionsSuccessStatus 302',
+    ]) {
       expect(text).toContain(expected);
     }
   });
@@ -216,13 +466,48 @@ describe('checkOptionFields: reporting', () => {
 describe('checkCombination: one row per rule', () => {
   // Sources: the issue; jub0bs C-15/C-18; Spring S07/S22/S25/S37; ASP.NET A01; express #14; koa #46.
   const table: { name: string; options: CorsOptions; message: RegExp; fix: RegExp }[] = [
-    { name: "'*' with credentials (C-15, A01, S07)", options: { origin: '*', credentials: true }, message: /origin '\*' with credentials/, fix: /list the trusted origins/ },
-    { name: "'*' in an array with credentials (S22)", options: { origin: [ORIGIN, '*'], credentials: true }, message: /origin '\*' with credentials/, fix: /list the trusted origins/ },
-    { name: 'true with credentials', options: { origin: true, credentials: true }, message: /origin: true with credentials/, fix: /list the trusted origins/ },
-    { name: "exposedHeaders '*' with credentials (C-18)", options: { origin: ORIGIN, credentials: true, exposedHeaders: ['*'] }, message: /exposedHeaders '\*' with credentials/, fix: /list the headers/ },
-    { name: "exposedHeaders '*' as a string with credentials", options: { origin: ORIGIN, credentials: true, exposedHeaders: 'X-A, *' }, message: /exposedHeaders '\*'/, fix: /list the headers/ },
-    { name: "privateNetwork with '*' (S25)", options: { origin: '*', privateNetwork: true }, message: /privateNetwork with origin '\*'/, fix: /list the trusted origins/ },
-    { name: "privateNetwork with '*' in an array", options: { origin: ['*'], privateNetwork: true }, message: /privateNetwork/, fix: /list the trusted origins/ },
+    {
+      name: "'*' with credentials (C-15, A01, S07)",
+      options: { origin: '*', credentials: true },
+      message: /origin '\*' with credentials/,
+      fix: /list the trusted origins/,
+    },
+    {
+      name: "'*' in an array with credentials (S22)",
+      options: { origin: [ORIGIN, '*'], credentials: true },
+      message: /origin '\*' with credentials/,
+      fix: /list the trusted origins/,
+    },
+    {
+      name: 'true with credentials',
+      options: { origin: true, credentials: true },
+      message: /origin: true with credentials/,
+      fix: /list the trusted origins/,
+    },
+    {
+      name: "exposedHeaders '*' with credentials (C-18)",
+      options: { origin: ORIGIN, credentials: true, exposedHeaders: ['*'] },
+      message: /exposedHeaders '\*' with credentials/,
+      fix: /list the headers/,
+    },
+    {
+      name: "exposedHeaders '*' as a string with credentials",
+      options: { origin: ORIGIN, credentials: true, exposedHeaders: 'X-A, *' },
+      message: /exposedHeaders '\*'/,
+      fix: /list the headers/,
+    },
+    {
+      name: "privateNetwork with '*' (S25)",
+      options: { origin: '*', privateNetwork: true },
+      message: /privateNetwork with origin '\*'/,
+      fix: /list the trusted origins/,
+    },
+    {
+      name: "privateNetwork with '*' in an array",
+      options: { origin: ['*'], privateNetwork: true },
+      message: /privateNetwork/,
+      fix: /list the trusted origins/,
+    },
   ];
 
   it.each(table)('$name', ({ options, message, fix }) => {
@@ -235,11 +520,17 @@ describe('checkCombination: one row per rule', () => {
   it.each([
     { name: "'*' without credentials", options: { origin: '*', exposedHeaders: '*' } as CorsOptions },
     { name: 'true without credentials', options: { origin: true, privateNetwork: true } as CorsOptions },
-    { name: 'exact origins with credentials', options: { origin: [ORIGIN, 'https://*.example.com'], credentials: true, privateNetwork: true } as CorsOptions },
+    {
+      name: 'exact origins with credentials',
+      options: { origin: [ORIGIN, 'https://*.example.com'], credentials: true, privateNetwork: true } as CorsOptions,
+    },
     { name: 'function with credentials', options: { origin: () => true, credentials: true } as CorsOptions },
     { name: "'*' with credentials false", options: { origin: '*', credentials: false } as CorsOptions },
     { name: 'credentials without any origin', options: { credentials: true } as CorsOptions },
-    { name: 'exposedHeaders list with credentials', options: { origin: ORIGIN, credentials: true, exposedHeaders: ['X-Total'] } as CorsOptions },
+    {
+      name: 'exposedHeaders list with credentials',
+      options: { origin: ORIGIN, credentials: true, exposedHeaders: ['X-Total'] } as CorsOptions,
+    },
   ])('accepts $name', ({ options }) => {
     expect(checkCombination(options)).toEqual([]);
   });

@@ -1,3 +1,4 @@
+// Startup validation of option values, every problem at once.
 import type { CorsOptions } from './cors-options.js';
 import type { CorsProblem, CorsProblemDetail } from './cors-problem.js';
 import { isToken } from './header-list.js';
@@ -17,7 +18,15 @@ export const CORS_OPTION_KEYS: readonly (keyof CorsOptions)[] = [
 ];
 
 /** Keys accepted only by `CorsModule.forRoot()`. */
-export const MODULE_ONLY_OPTION_KEYS = ['rejectDisallowedOrigins', 'unknownRoutes', 'paths', 'debug', 'originTimeout', 'originCache', 'changeFeed'] as const;
+export const MODULE_ONLY_OPTION_KEYS = [
+  'rejectDisallowedOrigins',
+  'unknownRoutes',
+  'paths',
+  'debug',
+  'originTimeout',
+  'originCache',
+  'changeFeed',
+] as const;
 
 const UNKNOWN_ROUTES_VALUES = ['defaults', 'deny', 'skip'];
 /** Longest preflight cache any browser keeps (Firefox: 24 h; Chromium: 2 h). */
@@ -91,11 +100,7 @@ function isStringList(value: unknown): value is string | string[] {
   return typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'));
 }
 
-function checkList(
-  name: string,
-  value: unknown,
-  checkItem: (item: string) => CorsProblemDetail | undefined,
-): CorsProblemDetail[] {
+function checkList(name: string, value: unknown, checkItem: (item: string) => CorsProblemDetail | undefined): CorsProblemDetail[] {
   if (value === undefined) return [];
   if (!isStringList(value)) {
     return [{ message: `${name} ${describe(value)} is not a string or an array of strings`, fix: `write e.g. ${name}: ['X-Request-Id']` }];
@@ -117,25 +122,41 @@ function checkMethods(value: unknown): CorsProblemDetail[] {
   }
   const methods = listOption(value);
   if (methods.length === 0) {
-    return [{ message: 'methods is empty, so no cross-origin request could ever be allowed', fix: 'list the methods, or use @Cors(false) to disable CORS' }];
+    return [
+      {
+        message: 'methods is empty, so no cross-origin request could ever be allowed',
+        fix: 'list the methods, or use @Cors(false) to disable CORS',
+      },
+    ];
   }
   const problems: CorsProblemDetail[] = [];
   if (methods.includes('*') && methods.some((method) => method !== '*')) {
-    problems.push({ message: `methods ${describe(value)} lists '*' with other methods; '*' already allows every method`, fix: "write methods: '*', or list the methods without '*'" });
+    problems.push({
+      message: `methods ${describe(value)} lists '*' with other methods; '*' already allows every method`,
+      fix: "write methods: '*', or list the methods without '*'",
+    });
   }
   const usable = (method: string) => method !== '*' && isToken(method) && !FORBIDDEN_METHODS.has(method.toUpperCase());
   const upperCased = [...new Set(methods.filter(usable).map((method) => method.toUpperCase()))];
   for (const method of methods) {
     if (method === '*') continue;
     if (!isToken(method)) {
-      problems.push({ message: `method ${JSON.stringify(method)} is not a valid method token`, fix: 'remove the spaces or symbols from it' });
+      problems.push({
+        message: `method ${JSON.stringify(method)} is not a valid method token`,
+        fix: 'remove the spaces or symbols from it',
+      });
     } else if (FORBIDDEN_METHODS.has(method.toUpperCase())) {
       problems.push({ message: `method ${method} can never be sent by a browser`, fix: `remove ${method}` });
     } else if (method !== method.toUpperCase()) {
       const upper = method.toUpperCase();
       // llhttp answers 400 to any method with a lower-case letter, before CORS could run.
-      const sent = NORMALIZED_METHODS.has(upper) ? `browsers send ${upper}` : `browsers send ${method} as written (Fetch upper-cases only ${[...NORMALIZED_METHODS].join(', ')})`;
-      problems.push({ message: `method ${method} has lower-case letters; ${sent} and Node refuses lower-case methods`, fix: `write ${JSON.stringify(upperCased)}` });
+      const sent = NORMALIZED_METHODS.has(upper)
+        ? `browsers send ${upper}`
+        : `browsers send ${method} as written (Fetch upper-cases only ${[...NORMALIZED_METHODS].join(', ')})`;
+      problems.push({
+        message: `method ${method} has lower-case letters; ${sent} and Node refuses lower-case methods`,
+        fix: `write ${JSON.stringify(upperCased)}`,
+      });
     }
   }
   return problems;
@@ -184,18 +205,26 @@ function checkOriginFunctionSettings(originTimeout: unknown, originCache: unknow
   for (const name of Object.keys(originCache)) {
     if (ORIGIN_CACHE_KEYS.includes(name)) continue;
     const suggestion = closestKey(name, ORIGIN_CACHE_KEYS);
-    details.push({ message: `unknown originCache option "${name}"`, fix: suggestion ? `did you mean "${suggestion}"?` : `remove it; known: ${ORIGIN_CACHE_KEYS.join(', ')}` });
+    details.push({
+      message: `unknown originCache option "${name}"`,
+      fix: suggestion ? `did you mean "${suggestion}"?` : `remove it; known: ${ORIGIN_CACHE_KEYS.join(', ')}`,
+    });
   }
   if (!(Number.isInteger(max) && (max as number) > 0 && (max as number) <= MAX_ORIGIN_CACHE_ENTRIES)) {
     details.push({
-      message: `originCache.max ${describe(max)} is not a whole number from 1 to ${MAX_ORIGIN_CACHE_ENTRIES} (room for max entries is allocated up front for each origin function)`,
+      message:
+        `originCache.max ${describe(max)} is not a whole number from 1 to ${MAX_ORIGIN_CACHE_ENTRIES} (room for max entries ` +
+        `is allocated up front for each origin function)`,
       fix: `write e.g. ${example}`,
     });
   }
   details.push(...checkMilliseconds('originCache.ttl', ttl, example));
   if (failureTtl !== undefined) details.push(...checkMilliseconds('originCache.failureTtl', failureTtl, 'failureTtl: 5000'));
   if (key !== undefined && typeof key !== 'function') {
-    details.push({ message: `originCache.key ${describe(key)} is not a function`, fix: "write e.g. key: (origin, request) => `${origin} ${request.headers['x-tenant']}`" });
+    details.push({
+      message: `originCache.key ${describe(key)} is not a function`,
+      fix: "write e.g. key: (origin, request) => `${origin} ${request.headers['x-tenant']}`",
+    });
   }
   return details;
 }
@@ -227,7 +256,11 @@ export function checkOptionFields(options: object, place: string, moduleLevel: b
     const moduleOnly = !moduleLevel && (MODULE_ONLY_OPTION_KEYS as readonly string[]).includes(key);
     details.push({
       message: moduleOnly ? `option "${key}" is a module-wide setting` : `unknown option "${key}"`,
-      fix: moduleOnly ? 'set it in CorsModule.forRoot()' : suggestion ? `did you mean "${suggestion}"?` : `remove it; known options: ${known.join(', ')}`,
+      fix: moduleOnly
+        ? 'set it in CorsModule.forRoot()'
+        : suggestion
+          ? `did you mean "${suggestion}"?`
+          : `remove it; known options: ${known.join(', ')}`,
     });
   }
   details.push(...checkOrigin(record.origin));
@@ -239,7 +272,10 @@ export function checkOptionFields(options: object, place: string, moduleLevel: b
   }
   const { maxAge, optionsSuccessStatus, unknownRoutes, originTimeout, originCache, paths } = record;
   if (paths !== undefined && !Array.isArray(paths)) {
-    details.push({ message: `paths ${describe(paths)} is not an array`, fix: "write e.g. paths: [{ path: '/graphql', origin: ['https://app.example.com'] }]" });
+    details.push({
+      message: `paths ${describe(paths)} is not an array`,
+      fix: "write e.g. paths: [{ path: '/graphql', origin: ['https://app.example.com'] }]",
+    });
   }
   details.push(...checkOriginFunctionSettings(originTimeout, originCache));
   details.push(...checkChangeFeed(record.changeFeed));
@@ -247,15 +283,26 @@ export function checkOptionFields(options: object, place: string, moduleLevel: b
     details.push({ message: `maxAge ${describe(maxAge)} is not a whole number of seconds >= 0`, fix: 'write e.g. maxAge: 600' });
   } else if (typeof maxAge === 'number' && maxAge > MAX_MAX_AGE) {
     details.push({
-      message: `maxAge ${describe(maxAge)} is above ${MAX_MAX_AGE}: no browser caches a preflight longer than ${MAX_MAX_AGE} s (Firefox; Chromium caps at 7200)`,
+      message:
+        `maxAge ${describe(maxAge)} is above ${MAX_MAX_AGE}: no browser caches a preflight longer than ${MAX_MAX_AGE} s ` +
+        `(Firefox; Chromium caps at 7200)`,
       fix: 'write maxAge: 7200',
     });
   }
-  if (optionsSuccessStatus !== undefined && !(Number.isInteger(optionsSuccessStatus) && (optionsSuccessStatus as number) >= 200 && (optionsSuccessStatus as number) <= 299)) {
-    details.push({ message: `optionsSuccessStatus ${describe(optionsSuccessStatus)} is not a 2xx status; browsers fail any other preflight status`, fix: 'write 204 (the default) or 200' });
+  if (
+    optionsSuccessStatus !== undefined &&
+    !(Number.isInteger(optionsSuccessStatus) && (optionsSuccessStatus as number) >= 200 && (optionsSuccessStatus as number) <= 299)
+  ) {
+    details.push({
+      message: `optionsSuccessStatus ${describe(optionsSuccessStatus)} is not a 2xx status; browsers fail any other preflight status`,
+      fix: 'write 204 (the default) or 200',
+    });
   }
   if (unknownRoutes !== undefined && !UNKNOWN_ROUTES_VALUES.includes(unknownRoutes as string)) {
-    details.push({ message: `unknownRoutes ${describe(unknownRoutes)} is not one of ${UNKNOWN_ROUTES_VALUES.join(', ')}`, fix: "write unknownRoutes: 'defaults'" });
+    details.push({
+      message: `unknownRoutes ${describe(unknownRoutes)} is not one of ${UNKNOWN_ROUTES_VALUES.join(', ')}`,
+      fix: "write unknownRoutes: 'defaults'",
+    });
   }
   return details.map((detail) => ({ place, ...detail }));
 }
@@ -282,7 +329,7 @@ export function checkCombination(options: CorsOptions): CorsProblemDetail[] {
   }
   if (options.credentials === true && options.exposedHeaders !== undefined && listOption(options.exposedHeaders).includes('*')) {
     details.push({
-      message: "exposedHeaders '*' with credentials: true is the literal header name \"*\" to browsers",
+      message: 'exposedHeaders \'*\' with credentials: true is the literal header name "*" to browsers',
       fix: 'list the headers to expose',
     });
   }

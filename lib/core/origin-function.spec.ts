@@ -1,3 +1,4 @@
+// Origin functions: fail-closed calls, caching, single flight, aborts.
 import { beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { IncomingMessage } from 'node:http';
 import type { CorsOriginCacheOptions, CorsOriginFunction, CorsOriginFunctionContext } from './cors-options.js';
@@ -34,16 +35,43 @@ describe('GuardedOriginFunction: fail closed, report, never throw or reject', ()
     { name: 'sync false', fn: () => false, expected: false, failure: undefined },
     { name: 'async true', fn: async () => true, expected: true, failure: undefined },
     { name: 'async false', fn: async () => false, expected: false, failure: undefined },
-    { name: 'throws', fn: () => { throw new Error('db down'); }, expected: false, failure: /threw: db down/ },
-    { name: 'throws a non-Error', fn: () => { throw 'plain'; }, expected: false, failure: /threw: plain/ },
+    {
+      name: 'throws',
+      fn: () => {
+        throw new Error('db down');
+      },
+      expected: false,
+      failure: /threw: db down/,
+    },
+    {
+      name: 'throws a non-Error',
+      fn: () => {
+        throw 'plain';
+      },
+      expected: false,
+      failure: /threw: plain/,
+    },
     {
       name: 'throws something that cannot be printed',
-      fn: () => { throw { toString: () => { throw new Error('nope'); } }; },
+      fn: () => {
+        throw {
+          toString: () => {
+            throw new Error('nope');
+          },
+        };
+      },
       expected: false,
       failure: /threw: an unprintable value/,
     },
     { name: 'rejects', fn: () => Promise.reject(new Error('db down')), expected: false, failure: /rejected: db down/ },
-    { name: 'async throws', fn: async () => { throw new Error('db down'); }, expected: false, failure: /rejected: db down/ },
+    {
+      name: 'async throws',
+      fn: async () => {
+        throw new Error('db down');
+      },
+      expected: false,
+      failure: /rejected: db down/,
+    },
     { name: 'returns a string', fn: (() => 'yes') as unknown as CorsOriginFunction, expected: false, failure: /string/ },
     { name: 'returns undefined', fn: (() => undefined) as unknown as CorsOriginFunction, expected: false, failure: /undefined/ },
     { name: 'returns 1', fn: (() => 1) as unknown as CorsOriginFunction, expected: false, failure: /number/ },
@@ -57,13 +85,21 @@ describe('GuardedOriginFunction: fail closed, report, never throw or reject', ()
     },
     {
       name: 'returns a thenable whose then throws',
-      fn: (() => ({ then: () => { throw new Error('bad thenable'); } })) as unknown as CorsOriginFunction,
+      fn: (() => ({
+        then: () => {
+          throw new Error('bad thenable');
+        },
+      })) as unknown as CorsOriginFunction,
       expected: false,
       failure: /./,
     },
     {
       name: 'returns an object whose then getter throws',
-      fn: (() => ({ get then() { throw new Error('trap'); } })) as unknown as CorsOriginFunction,
+      fn: (() => ({
+        get then() {
+          throw new Error('trap');
+        },
+      })) as unknown as CorsOriginFunction,
       expected: false,
       failure: /threw: trap/,
     },
@@ -238,11 +274,21 @@ describe('GuardedOriginFunction single flight (with originCache)', () => {
 
 describe('GuardedOriginFunction failure cache', () => {
   const failing: { name: string; fn: () => CorsOriginFunction; reason: string }[] = [
-    { name: 'a throw', fn: () => () => { throw new Error('db down'); }, reason: 'threw: db down' },
+    {
+      name: 'a throw',
+      fn: () => () => {
+        throw new Error('db down');
+      },
+      reason: 'threw: db down',
+    },
     { name: 'a rejection', fn: () => () => Promise.reject(new Error('db down')), reason: 'rejected: db down' },
     { name: 'a timeout', fn: () => never, reason: 'took longer than 20 ms' },
     { name: 'a non-boolean', fn: () => (() => 'yes') as unknown as CorsOriginFunction, reason: 'returned string, not a boolean' },
-    { name: 'a non-boolean resolution', fn: () => (async () => 1) as unknown as CorsOriginFunction, reason: 'resolved to number, not a boolean' },
+    {
+      name: 'a non-boolean resolution',
+      fn: () => (async () => 1) as unknown as CorsOriginFunction,
+      reason: 'resolved to number, not a boolean',
+    },
   ];
 
   it.each(failing)('remembers $name for failureTtl: disallowed and reported at once, without calling again', async ({ fn, reason }) => {
@@ -269,7 +315,9 @@ describe('GuardedOriginFunction failure cache', () => {
     { ttl: 2000, failureTtl: 2000 },
   ])('keeps failures min(ttl, 5000) = $failureTtl ms by default (ttl $ttl)', ({ ttl, failureTtl }) => {
     const clock = manualClock();
-    const fn = jest.fn<CorsOriginFunction>(() => { throw new Error('down'); });
+    const fn = jest.fn<CorsOriginFunction>(() => {
+      throw new Error('down');
+    });
     const { guarded } = guard(fn, { cache: { max: 10, ttl }, now: clock.now });
     guarded.call(ORIGIN, request);
     clock.advance(failureTtl);
@@ -298,7 +346,9 @@ describe('GuardedOriginFunction failure cache', () => {
   });
 
   it('caches no failure without a cache: each request calls the function again', () => {
-    const fn = jest.fn<CorsOriginFunction>(() => { throw new Error('down'); });
+    const fn = jest.fn<CorsOriginFunction>(() => {
+      throw new Error('down');
+    });
     const { guarded, failures } = guard(fn);
     guarded.call(ORIGIN, request);
     guarded.call(ORIGIN, request);
@@ -337,7 +387,13 @@ describe('GuardedOriginFunction cache key function', () => {
   });
 
   it.each([
-    { name: 'throws', key: () => { throw new Error('no tenant'); }, reason: 'cache key function threw: no tenant' },
+    {
+      name: 'throws',
+      key: () => {
+        throw new Error('no tenant');
+      },
+      reason: 'cache key function threw: no tenant',
+    },
     { name: 'returns a non-string', key: () => 42 as unknown as string, reason: 'cache key function returned number, not a string' },
   ])('fails closed when it $name: disallowed at once, reported, the origin function not called', ({ key, reason }) => {
     const fn = jest.fn<CorsOriginFunction>(() => true);
@@ -400,7 +456,11 @@ describe('GuardedOriginFunction cache', () => {
     const fn = jest.fn<CorsOriginFunction>(() => true);
     expect(() => new GuardedOriginFunction(fn, { timeout: 1000, cache: { max: 2 ** 40, ttl: 1000 } })).not.toThrow();
     const failures: string[] = [];
-    const guarded = new GuardedOriginFunction(fn, { timeout: 1000, cache: { max: -1, ttl: 1000 }, onFailure: (reason) => failures.push(reason) });
+    const guarded = new GuardedOriginFunction(fn, {
+      timeout: 1000,
+      cache: { max: -1, ttl: 1000 },
+      onFailure: (reason) => failures.push(reason),
+    });
     expect(guarded.call(ORIGIN, request)).toBe(false);
     expect(failures).toEqual([expect.stringMatching(/^originCache is invalid: /)]);
     expect(fn).not.toHaveBeenCalled();

@@ -1,3 +1,4 @@
+// Runs origin functions fail-closed, with a time limit, a cache and single flight.
 import type { IncomingMessage } from 'node:http';
 import { LRUCache } from 'lru-cache';
 import type { CorsOriginCacheOptions, CorsOriginFunction, CorsOriginFunctionContext } from './cors-options.js';

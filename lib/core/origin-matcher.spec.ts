@@ -1,3 +1,4 @@
+// Origin matching against every pattern form.
 import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { IncomingMessage } from 'node:http';
 import type { CorsOrigin, CorsOriginFunction } from './cors-options.js';
@@ -35,7 +36,11 @@ interface Row {
 function rows(allowed: readonly string[], refused: readonly string[]): Row[] {
   return [
     ...allowed.map((origin) => ({ name: `allows ${origin}`, origin, allowed: true })),
-    ...refused.map((origin) => ({ name: `refuses ${JSON.stringify(origin.length > 80 ? `${origin.slice(0, 40)}…` : origin)}`, origin, allowed: false })),
+    ...refused.map((origin) => ({
+      name: `refuses ${JSON.stringify(origin.length > 80 ? `${origin.slice(0, 40)}…` : origin)}`,
+      origin,
+      allowed: false,
+    })),
   ];
 }
 
@@ -71,13 +76,19 @@ const CONFIGS: { config: string; origin: CorsOrigin; kind: OriginMatcherKind; ro
     config: 'a tenant origin',
     origin: ['https://tenant.example.com'],
     kind: 'list',
-    rows: rows(['https://tenant.example.com'], ['https://eviltenant.example.com', 'https://tenant.example.com.evil.net', 'https://a.tenant.example.com']),
+    rows: rows(
+      ['https://tenant.example.com'],
+      ['https://eviltenant.example.com', 'https://tenant.example.com.evil.net', 'https://a.tenant.example.com'],
+    ),
   },
   {
     config: 'foo.com and bar.com (GHSA-vhxv-fg4m-p2w8)',
     origin: ['https://foo.com', 'https://bar.com'],
     kind: 'list',
-    rows: rows(['https://foo.com', 'https://bar.com'], ['https://barfoo.com', 'https://foobar.com', 'https://oo.com', 'https://ar.com', 'https://foo.bar.com']),
+    rows: rows(
+      ['https://foo.com', 'https://bar.com'],
+      ['https://barfoo.com', 'https://foobar.com', 'https://oo.com', 'https://ar.com', 'https://foo.bar.com'],
+    ),
   },
   {
     config: 'jub0bs cat/concat/kin/pin',
@@ -85,12 +96,34 @@ const CONFIGS: { config: string; origin: CorsOrigin; kind: OriginMatcherKind; ro
     kind: 'list',
     rows: rows(
       ['https://cat', 'https://concat', 'https://kin', 'https://pin'],
-      ['http://cat', 'https://cat:1', 'https://ca', 'https://at', 'https://ncat', 'https://copycat', 'https://akin', 'https://bespin', 'https://pkin', 'https://kpin'],
+      [
+        'http://cat',
+        'https://cat:1',
+        'https://ca',
+        'https://at',
+        'https://ncat',
+        'https://copycat',
+        'https://akin',
+        'https://bespin',
+        'https://pkin',
+        'https://kpin',
+      ],
     ),
   },
   {
     config: 'jub0bs ten origins sharing a suffix',
-    origin: ['https://bat', 'https://cat', 'https://fat', 'https://hat', 'https://meerkat', 'https://mat', 'https://oat', 'https://pat', 'https://rat', 'https://sat'],
+    origin: [
+      'https://bat',
+      'https://cat',
+      'https://fat',
+      'https://hat',
+      'https://meerkat',
+      'https://mat',
+      'https://oat',
+      'https://pat',
+      'https://rat',
+      'https://sat',
+    ],
     kind: 'list',
     rows: rows(['https://meerkat', 'https://mat', 'https://sat'], ['https://hazmat', 'https://at', 'https://kat']),
   },
@@ -129,7 +162,13 @@ const CONFIGS: { config: string; origin: CorsOrigin; kind: OriginMatcherKind; ro
     origin: 'http://*.example.com:*',
     kind: 'list',
     rows: rows(
-      ['http://foo.example.com', 'http://foo.example.com:6060', 'http://bar.foo.example.com', 'http://bar.foo.example.com:8080', 'http://nap.example.com:65535'],
+      [
+        'http://foo.example.com',
+        'http://foo.example.com:6060',
+        'http://bar.foo.example.com',
+        'http://bar.foo.example.com:8080',
+        'http://nap.example.com:65535',
+      ],
       ['http://example.com', 'http://example.com:8080', 'https://foo.example.com', 'http://foo.example.com.evil.net:8080'],
     ),
   },
@@ -165,7 +204,14 @@ const CONFIGS: { config: string; origin: CorsOrigin; kind: OriginMatcherKind; ro
     kind: 'list',
     rows: rows(
       ['https://example.com', 'https://example.com:1', 'https://example.com:8443', 'https://example.com:65535'],
-      ['http://example.com', 'http://example.com:8443', 'https://a.example.com', 'https://a.example.com:8443', 'https://example.com.evil.net:8443', 'https://evilexample.com:1'],
+      [
+        'http://example.com',
+        'http://example.com:8443',
+        'https://a.example.com',
+        'https://a.example.com:8443',
+        'https://example.com.evil.net:8443',
+        'https://evilexample.com:1',
+      ],
     ),
   },
   {
@@ -199,13 +245,19 @@ const CONFIGS: { config: string; origin: CorsOrigin; kind: OriginMatcherKind; ro
     config: 'an anchored RegExp',
     origin: /^https:\/\/(?:a|b)\.example\.com$/,
     kind: 'list',
-    rows: rows(['https://a.example.com', 'https://b.example.com'], ['https://c.example.com', 'https://a.example.com.evil.net', 'null', ...MALFORMED.map((row) => row.origin)]),
+    rows: rows(
+      ['https://a.example.com', 'https://b.example.com'],
+      ['https://c.example.com', 'https://a.example.com.evil.net', 'null', ...MALFORMED.map((row) => row.origin)],
+    ),
   },
   {
     config: 'a RegExp that would match malformed values if they reached it',
     origin: /^https:\/\/.*$/,
     kind: 'list',
-    rows: rows(['https://anything.example'], ['https://a.com, https://b.com', 'https://x.example/', 'https://EVIL.example', `https://${'a'.repeat(8 * KIB)}`]),
+    rows: rows(
+      ['https://anything.example'],
+      ['https://a.com, https://b.com', 'https://x.example/', 'https://EVIL.example', `https://${'a'.repeat(8 * KIB)}`],
+    ),
   },
   {
     config: 'strings and RegExps mixed',
@@ -232,7 +284,10 @@ const CONFIGS: { config: string; origin: CorsOrigin; kind: OriginMatcherKind; ro
     config: 'true (reflect any well-formed origin)',
     origin: true,
     kind: 'reflect-any',
-    rows: rows(['https://anything.example', 'http://localhost:3000', 'chrome-extension://abc'], ['null', ...MALFORMED.map((row) => row.origin)]),
+    rows: rows(
+      ['https://anything.example', 'http://localhost:3000', 'chrome-extension://abc'],
+      ['null', ...MALFORMED.map((row) => row.origin)],
+    ),
   },
   { config: 'false', origin: false, kind: 'none', rows: rows([], ['https://app.example.com', 'null']) },
   { config: 'an empty array', origin: [], kind: 'list', rows: rows([], ['https://app.example.com', 'null']) },
@@ -305,15 +360,39 @@ describe('OriginMatcher with an origin function', () => {
     { name: 'sync false', fn: () => false, expected: false },
     { name: 'async true', fn: async () => true, expected: true },
     { name: 'async false (fastify #29)', fn: async () => false, expected: false },
-    { name: 'throws', fn: () => { throw new Error('boom'); }, expected: false },
+    {
+      name: 'throws',
+      fn: () => {
+        throw new Error('boom');
+      },
+      expected: false,
+    },
     { name: 'rejects', fn: () => Promise.reject(new Error('boom')), expected: false },
-    { name: 'async throws', fn: async () => { throw new Error('boom'); }, expected: false },
+    {
+      name: 'async throws',
+      fn: async () => {
+        throw new Error('boom');
+      },
+      expected: false,
+    },
     { name: 'returns a truthy non-boolean', fn: (() => 'yes') as unknown as CorsOriginFunction, expected: false },
     { name: 'returns undefined', fn: (() => undefined) as unknown as CorsOriginFunction, expected: false },
     { name: 'resolves undefined (fastify #28)', fn: (async () => undefined) as unknown as CorsOriginFunction, expected: false },
     { name: 'resolves a truthy non-boolean', fn: (async () => 1) as unknown as CorsOriginFunction, expected: false },
-    { name: 'returns a thenable that rejects', fn: (() => ({ then: (_: unknown, reject: (e: unknown) => void) => reject(new Error('x')) })) as unknown as CorsOriginFunction, expected: false },
-    { name: 'returns a thenable whose then throws', fn: (() => ({ then: () => { throw new Error('x'); } })) as unknown as CorsOriginFunction, expected: false },
+    {
+      name: 'returns a thenable that rejects',
+      fn: (() => ({ then: (_: unknown, reject: (e: unknown) => void) => reject(new Error('x')) })) as unknown as CorsOriginFunction,
+      expected: false,
+    },
+    {
+      name: 'returns a thenable whose then throws',
+      fn: (() => ({
+        then: () => {
+          throw new Error('x');
+        },
+      })) as unknown as CorsOriginFunction,
+      expected: false,
+    },
   ];
 
   it.each(table)('$name → $expected, and never throws or rejects', async ({ fn, expected }) => {
@@ -349,7 +428,11 @@ describe('OriginMatcher cost on hostile input', () => {
     { name: 'RegExp', origin: /^https:\/\/(?:[a-z]+\.)*example\.com$/ },
     { name: 'true', origin: true },
   ];
-  const inputs = [`https://${'a.'.repeat(4 * KIB)}example.com`, `https://${'a'.repeat(8 * KIB)}`, `${'https://a.example.com, '.repeat(350)}`];
+  const inputs = [
+    `https://${'a.'.repeat(4 * KIB)}example.com`,
+    `https://${'a'.repeat(8 * KIB)}`,
+    `${'https://a.example.com, '.repeat(350)}`,
+  ];
 
   it.each(matchers)('$name refuses 8 KiB origins in well under a millisecond each', ({ origin }) => {
     const matcher = new OriginMatcher(origin);

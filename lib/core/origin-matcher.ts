@@ -1,3 +1,4 @@
+// Matches request origins against a policy's allowed origins.
 import type { IncomingMessage } from 'node:http';
 import type { CorsOrigin } from './cors-options.js';
 import { DEFAULT_ORIGIN_TIMEOUT, GuardedOriginFunction, type OriginFunctionSettings } from './origin-function.js';
@@ -44,7 +45,10 @@ export class OriginMatcher {
 
   /** Whether the matcher has no pattern: no origin can ever be allowed. */
   get allowsNone(): boolean {
-    return this.kind === 'none' || (this.kind === 'list' && this.exact.size + this.subdomains.size + this.anyPort.size + this.regExps.length === 0);
+    return (
+      this.kind === 'none' ||
+      (this.kind === 'list' && this.exact.size + this.subdomains.size + this.anyPort.size + this.regExps.length === 0)
+    );
   }
 
   /** The exact origins listed, for diagnostics and helpers such as CSRF trusted-origin lists. */

@@ -1,3 +1,4 @@
+// Allowed-origin patterns: accepted forms, refusals and their fixes.
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -7,7 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { fc } from '../../test/properties/fast-check.config.js';
 import type { CorsProblemDetail } from './cors-problem.js';
 import { OriginMatcher } from './origin-matcher.js';
-import { checkOriginRegExp, loadPublicSuffixList, needsPublicSuffixList, parseOriginPattern, type OriginPattern } from './origin-pattern.js';
+import {
+  checkOriginRegExp,
+  loadPublicSuffixList,
+  needsPublicSuffixList,
+  parseOriginPattern,
+  type OriginPattern,
+} from './origin-pattern.js';
 
 beforeAll(() => loadPublicSuffixList());
 
@@ -23,26 +30,58 @@ describe('parseOriginPattern: accepted patterns', () => {
     { name: 'the null origin', pattern: 'null', expected: { kind: 'exact', origin: 'null' } },
     { name: 'exact https', pattern: 'https://app.example.com', expected: { kind: 'exact', origin: 'https://app.example.com' } },
     { name: 'exact http with port', pattern: 'http://localhost:3000', expected: { kind: 'exact', origin: 'http://localhost:3000' } },
-    { name: 'exact non-default port', pattern: 'https://example.com:8443', expected: { kind: 'exact', origin: 'https://example.com:8443' } },
-    { name: 'https on port 80 is not a default port', pattern: 'https://example.com:80', expected: { kind: 'exact', origin: 'https://example.com:80' } },
+    {
+      name: 'exact non-default port',
+      pattern: 'https://example.com:8443',
+      expected: { kind: 'exact', origin: 'https://example.com:8443' },
+    },
+    {
+      name: 'https on port 80 is not a default port',
+      pattern: 'https://example.com:80',
+      expected: { kind: 'exact', origin: 'https://example.com:80' },
+    },
     { name: 'exact IPv4', pattern: 'https://127.0.0.1:90', expected: { kind: 'exact', origin: 'https://127.0.0.1:90' } },
     { name: 'exact IPv6', pattern: 'https://[::1]:90', expected: { kind: 'exact', origin: 'https://[::1]:90' } },
     { name: 'exact non-http scheme', pattern: 'connector://foo', expected: { kind: 'exact', origin: 'connector://foo' } },
     { name: 'exact one-letter scheme', pattern: 'a://example.com', expected: { kind: 'exact', origin: 'a://example.com' } },
-    { name: 'exact host with underscore', pattern: 'http://ex_am-ple.com:3999', expected: { kind: 'exact', origin: 'http://ex_am-ple.com:3999' } },
-    { name: 'exact punycode host', pattern: 'https://xn--bcher-kva.example', expected: { kind: 'exact', origin: 'https://xn--bcher-kva.example' } },
-    { name: 'exact compressed IPv6', pattern: 'http://[2001:db8::1]:8080', expected: { kind: 'exact', origin: 'http://[2001:db8::1]:8080' } },
-    { name: 'exact IPv4-mapped IPv6, as browsers serialize it', pattern: 'http://[::ffff:7f7f:7f7f]:90', expected: { kind: 'exact', origin: 'http://[::ffff:7f7f:7f7f]:90' } },
+    {
+      name: 'exact host with underscore',
+      pattern: 'http://ex_am-ple.com:3999',
+      expected: { kind: 'exact', origin: 'http://ex_am-ple.com:3999' },
+    },
+    {
+      name: 'exact punycode host',
+      pattern: 'https://xn--bcher-kva.example',
+      expected: { kind: 'exact', origin: 'https://xn--bcher-kva.example' },
+    },
+    {
+      name: 'exact compressed IPv6',
+      pattern: 'http://[2001:db8::1]:8080',
+      expected: { kind: 'exact', origin: 'http://[2001:db8::1]:8080' },
+    },
+    {
+      name: 'exact IPv4-mapped IPv6, as browsers serialize it',
+      pattern: 'http://[::ffff:7f7f:7f7f]:90',
+      expected: { kind: 'exact', origin: 'http://[::ffff:7f7f:7f7f]:90' },
+    },
     { name: 'exact wss', pattern: 'wss://socket.example.com', expected: { kind: 'exact', origin: 'wss://socket.example.com' } },
     // A fully qualified name is another origin than the same name without the dot.
     { name: 'exact with a trailing dot', pattern: 'https://a.com.', expected: { kind: 'exact', origin: 'https://a.com.' } },
-    { name: 'exact with a trailing dot and a port', pattern: 'http://localhost.:3000', expected: { kind: 'exact', origin: 'http://localhost.:3000' } },
+    {
+      name: 'exact with a trailing dot and a port',
+      pattern: 'http://localhost.:3000',
+      expected: { kind: 'exact', origin: 'http://localhost.:3000' },
+    },
     {
       name: 'subdomains of a fully qualified name',
       pattern: 'https://*.example.com.',
       expected: { kind: 'subdomains', scheme: 'https', parent: 'example.com.', port: '' },
     },
-    { name: 'any port on a fully qualified name', pattern: 'http://localhost.:*', expected: { kind: 'any-port', scheme: 'http', host: 'localhost.' } },
+    {
+      name: 'any port on a fully qualified name',
+      pattern: 'http://localhost.:*',
+      expected: { kind: 'any-port', scheme: 'http', host: 'localhost.' },
+    },
     {
       name: 'subdomains',
       pattern: 'https://*.example.com',
@@ -97,8 +136,18 @@ describe('parseOriginPattern: patterns that can never match', () => {
     { name: 'upper-case host with port', pattern: 'http://exAmplE.coM:3999', message: /upper-case/, fix: /"http:\/\/example\.com:3999"/ },
     { name: 'explicit default port 443', pattern: 'https://example.com:443', message: /default port 443/, fix: /"https:\/\/example\.com"/ },
     { name: 'explicit default port 80', pattern: 'http://example.com:80', message: /default port 80/, fix: /"http:\/\/example\.com"/ },
-    { name: 'default port on a subdomain pattern', pattern: 'https://*.example.com:443', message: /default port/, fix: /"https:\/\/\*\.example\.com"/ },
-    { name: 'user info', pattern: 'https://user:password@example.com:6060', message: /user information/, fix: /"https:\/\/example\.com:6060"/ },
+    {
+      name: 'default port on a subdomain pattern',
+      pattern: 'https://*.example.com:443',
+      message: /default port/,
+      fix: /"https:\/\/\*\.example\.com"/,
+    },
+    {
+      name: 'user info',
+      pattern: 'https://user:password@example.com:6060',
+      message: /user information/,
+      fix: /"https:\/\/example\.com:6060"/,
+    },
     { name: 'file scheme', pattern: 'file:///foo', message: /file:/, fix: /'null'/ },
     { name: 'file scheme with host', pattern: 'file://example.com', message: /file:/, fix: /'null'/ },
     { name: 'empty port', pattern: 'https://foo:', message: /not a valid/, fix: /https:\/\// },
@@ -115,14 +164,29 @@ describe('parseOriginPattern: patterns that can never match', () => {
     { name: 'scheme starting with a digit', pattern: '42-chrome-extension://foo', message: /not a valid/, fix: /https:\/\// },
     // A comma-separated environment variable used without split(','): the fix must not suggest
     // another value that cannot match (such as "https://a.com, https:").
-    { name: 'two origins in one string', pattern: 'https://a.com, https://b.com', message: /comma|several|more than one/i, fix: /split|separate|array/i },
-    { name: 'two origins in one string, no space', pattern: 'https://a.com,https://b.com', message: /comma|several|more than one/i, fix: /split|separate|array/i },
+    {
+      name: 'two origins in one string',
+      pattern: 'https://a.com, https://b.com',
+      message: /comma|several|more than one/i,
+      fix: /split|separate|array/i,
+    },
+    {
+      name: 'two origins in one string, no space',
+      pattern: 'https://a.com,https://b.com',
+      message: /comma|several|more than one/i,
+      fix: /split|separate|array/i,
+    },
     { name: 'wildcard not a whole leading label', pattern: 'http://*example.com:3999', message: /wildcard/, fix: /\*\./ },
     { name: 'double wildcard label', pattern: 'http://**.example.com:3999', message: /wildcard/, fix: /\*\./ },
     { name: 'wildcard in the middle', pattern: 'http://fooo.*.example.com:3999', message: /wildcard/, fix: /\*\./ },
     { name: 'wildcard TLD', pattern: 'https://app.example.*', message: /wildcard/, fix: /\*\./ },
     { name: 'bare wildcard host', pattern: 'https://*', message: /wildcard/, fix: /\*\./ },
-    { name: 'wildcard on the root (a lone trailing dot)', pattern: 'https://*.', message: /wildcard on no domain/, fix: /\*\.example\.com/ },
+    {
+      name: 'wildcard on the root (a lone trailing dot)',
+      pattern: 'https://*.',
+      message: /wildcard on no domain/,
+      fix: /\*\.example\.com/,
+    },
     { name: 'wildcard on the root, any port', pattern: 'http://*.:*', message: /wildcard on no domain/, fix: /\*\./ },
     { name: 'wildcard on the root, with a port', pattern: 'http://*.:8080', message: /wildcard on no domain/, fix: /\*\./ },
     { name: 'glob prefix (rs/cors #197)', pattern: 'h*', message: /no scheme/, fix: /https:\/\// },
@@ -131,25 +195,90 @@ describe('parseOriginPattern: patterns that can never match', () => {
     { name: 'subdomains of an IPv6 address', pattern: 'http://*.[::1]:3999', message: /not a valid|IP address/, fix: /./ },
     { name: 'subdomains of a bare TLD', pattern: 'https://*.com', message: /public suffix "\.com"/, fix: /example\.com/ },
     { name: 'subdomains of a bare TLD on any port', pattern: 'https://*.com:*', message: /public suffix/, fix: /example/ },
-    { name: 'subdomains of a multi-label public suffix', pattern: 'https://*.co.uk', message: /public suffix "\.co\.uk"/, fix: /example\.co\.uk/ },
+    {
+      name: 'subdomains of a multi-label public suffix',
+      pattern: 'https://*.co.uk',
+      message: /public suffix "\.co\.uk"/,
+      fix: /example\.co\.uk/,
+    },
     { name: 'subdomains of a private public suffix', pattern: 'https://*.github.io', message: /public suffix/, fix: /example/ },
-    { name: 'subdomains of a domain holding public suffixes', pattern: 'https://*.amazonaws.com', message: /public suffixes such as "[a-z0-9.*-]+\.amazonaws\.com"/, fix: /"https:\/\/\*\.example\.[a-z0-9.-]+\.amazonaws\.com"/ },
+    {
+      name: 'subdomains of a domain holding public suffixes',
+      pattern: 'https://*.amazonaws.com',
+      message: /public suffixes such as "[a-z0-9.*-]+\.amazonaws\.com"/,
+      fix: /"https:\/\/\*\.example\.[a-z0-9.-]+\.amazonaws\.com"/,
+    },
     // Forms browsers never send: the URL parser serializes them differently (URL Standard §3.5).
-    { name: 'IPv4 with a missing part', pattern: 'http://127.1', message: /not written as browsers send it \(they serialize it as "http:\/\/127\.0\.0\.1"\)/, fix: /^write "http:\/\/127\.0\.0\.1"$/ },
-    { name: 'IPv4 in hexadecimal', pattern: 'http://0x7f.0.0.1', message: /not written as browsers send it/, fix: /^write "http:\/\/127\.0\.0\.1"$/ },
-    { name: 'IPv4 in octal', pattern: 'http://0177.0.0.1:8080', message: /not written as browsers send it/, fix: /^write "http:\/\/127\.0\.0\.1:8080"$/ },
-    { name: 'IPv4 as one number', pattern: 'http://2130706433', message: /not written as browsers send it/, fix: /^write "http:\/\/127\.0\.0\.1"$/ },
-    { name: 'IPv4 with a trailing dot', pattern: 'https://127.0.0.1.:90', message: /not written as browsers send it/, fix: /^write "https:\/\/127\.0\.0\.1:90"$/ },
-    { name: 'uncompressed IPv6', pattern: 'http://[0:0:0:0:0:0:0:1]', message: /not written as browsers send it/, fix: /^write "http:\/\/\[::1\]"$/ },
-    { name: 'IPv6 with leading zeros', pattern: 'http://[2001:4860:4860:0000:0000:0000:0000:8888]:90', message: /not written/, fix: /^write "http:\/\/\[2001:4860:4860::8888\]:90"$/ },
+    {
+      name: 'IPv4 with a missing part',
+      pattern: 'http://127.1',
+      message: /not written as browsers send it \(they serialize it as "http:\/\/127\.0\.0\.1"\)/,
+      fix: /^write "http:\/\/127\.0\.0\.1"$/,
+    },
+    {
+      name: 'IPv4 in hexadecimal',
+      pattern: 'http://0x7f.0.0.1',
+      message: /not written as browsers send it/,
+      fix: /^write "http:\/\/127\.0\.0\.1"$/,
+    },
+    {
+      name: 'IPv4 in octal',
+      pattern: 'http://0177.0.0.1:8080',
+      message: /not written as browsers send it/,
+      fix: /^write "http:\/\/127\.0\.0\.1:8080"$/,
+    },
+    {
+      name: 'IPv4 as one number',
+      pattern: 'http://2130706433',
+      message: /not written as browsers send it/,
+      fix: /^write "http:\/\/127\.0\.0\.1"$/,
+    },
+    {
+      name: 'IPv4 with a trailing dot',
+      pattern: 'https://127.0.0.1.:90',
+      message: /not written as browsers send it/,
+      fix: /^write "https:\/\/127\.0\.0\.1:90"$/,
+    },
+    {
+      name: 'uncompressed IPv6',
+      pattern: 'http://[0:0:0:0:0:0:0:1]',
+      message: /not written as browsers send it/,
+      fix: /^write "http:\/\/\[::1\]"$/,
+    },
+    {
+      name: 'IPv6 with leading zeros',
+      pattern: 'http://[2001:4860:4860:0000:0000:0000:0000:8888]:90',
+      message: /not written/,
+      fix: /^write "http:\/\/\[2001:4860:4860::8888\]:90"$/,
+    },
     { name: 'invalid punycode', pattern: 'http://xn--f', message: /host browsers cannot parse/, fix: /^write it as the browser sends it/ },
-    { name: 'a name ending in a number', pattern: 'http://foo.bar.255:6060', message: /host browsers cannot parse/, fix: /^write it as the browser sends it/ },
-    { name: 'IPv4 on any port', pattern: 'http://127.1:*', message: /not written as browsers send it/, fix: /^write "http:\/\/127\.0\.0\.1:\*"$/ },
+    {
+      name: 'a name ending in a number',
+      pattern: 'http://foo.bar.255:6060',
+      message: /host browsers cannot parse/,
+      fix: /^write it as the browser sends it/,
+    },
+    {
+      name: 'IPv4 on any port',
+      pattern: 'http://127.1:*',
+      message: /not written as browsers send it/,
+      fix: /^write "http:\/\/127\.0\.0\.1:\*"$/,
+    },
     { name: 'subdomains of invalid punycode', pattern: 'https://*.xn--f', message: /host browsers cannot parse/, fix: /^write it as/ },
     { name: 'subdomains of a hexadecimal IPv4', pattern: 'http://*.0x7f.0.0.1', message: /IP address/, fix: /address/ },
     { name: 'two trailing dots', pattern: 'https://a.com..', message: /not a valid/, fix: /^write it as/ },
-    { name: 'subdomains of a name with two trailing dots', pattern: 'https://*.example.com..', message: /not a valid/, fix: /^write it as/ },
-    { name: 'subdomains of a bare TLD, fully qualified', pattern: 'https://*.com.', message: /public suffix "\.com"/, fix: /^name your own domain, e\.g\. "https:\/\/\*\.example\.com\."$/ },
+    {
+      name: 'subdomains of a name with two trailing dots',
+      pattern: 'https://*.example.com..',
+      message: /not a valid/,
+      fix: /^write it as/,
+    },
+    {
+      name: 'subdomains of a bare TLD, fully qualified',
+      pattern: 'https://*.com.',
+      message: /public suffix "\.com"/,
+      fix: /^name your own domain, e\.g\. "https:\/\/\*\.example\.com\."$/,
+    },
   ];
 
   it.each(table)('$name: $pattern', ({ pattern, message, fix }) => {
@@ -176,7 +305,11 @@ describe('parseOriginPattern: every fix is itself valid', () => {
     { name: 'a Unicode host', pattern: 'https://bücher.example', fix: 'write "https://xn--bcher-kva.example"' },
     { name: 'a Unicode host in upper case', pattern: 'https://BÜCHER.example', fix: 'write "https://xn--bcher-kva.example"' },
     { name: 'a subdomain pattern in upper case with a path', pattern: 'https://*.Example.com/', fix: 'write "https://*.example.com"' },
-    { name: 'a subdomain pattern with whitespace and a default port', pattern: ' https://*.example.com:443', fix: 'write "https://*.example.com"' },
+    {
+      name: 'a subdomain pattern with whitespace and a default port',
+      pattern: ' https://*.example.com:443',
+      fix: 'write "https://*.example.com"',
+    },
     { name: 'an any-port pattern with whitespace', pattern: 'http://LOCALHOST:* ', fix: 'write "http://localhost:*"' },
     { name: 'a non-special scheme in upper case', pattern: 'Connector://Foo', fix: 'write "connector://foo"' },
     { name: 'a default port and an uncompressed IPv6', pattern: 'http://[0:0:0:0:0:0:0:1]:80', fix: 'write "http://[::1]"' },
@@ -202,9 +335,34 @@ describe('parseOriginPattern: every fix is itself valid', () => {
   it('names, in every "write" fix, a pattern that is accepted (property)', () => {
     const scheme = fc.constantFrom('http://', 'https://', 'HTTPS://', 'Http://', 'ws://', 'wss://', 'connector://', '', '//', 'file://');
     const label = fc.stringMatching(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,5}$/);
-    const name = fc.tuple(fc.array(label, { minLength: 1, maxLength: 3 }), fc.constantFrom('com', 'co.uk', 'example', 'internal', 'test', 'github.io', 'COM')).map(([labels, tld]) => [...labels, tld].join('.'));
-    const odd = fc.constantFrom('127.1', '0x7f.0.0.1', '127.0.0.1', '[0:0:0:0:0:0:0:1]', '[::1]', 'xn--f', 'bücher.de', 'ÉCOLE.fr', '[2001:DB8::1]', '1', '0177.0.0.1', '%2A.example.com', 'localhost', 'a..b', 'exa mple.com');
-    const host = fc.tuple(fc.constantFrom('', '', '*.', '*'), fc.oneof({ weight: 3, arbitrary: name }, { weight: 1, arbitrary: odd }), fc.constantFrom('', '', '.', '..'));
+    const name = fc
+      .tuple(
+        fc.array(label, { minLength: 1, maxLength: 3 }),
+        fc.constantFrom('com', 'co.uk', 'example', 'internal', 'test', 'github.io', 'COM'),
+      )
+      .map(([labels, tld]) => [...labels, tld].join('.'));
+    const odd = fc.constantFrom(
+      '127.1',
+      '0x7f.0.0.1',
+      '127.0.0.1',
+      '[0:0:0:0:0:0:0:1]',
+      '[::1]',
+      'xn--f',
+      'bücher.de',
+      'ÉCOLE.fr',
+      '[2001:DB8::1]',
+      '1',
+      '0177.0.0.1',
+      '%2A.example.com',
+      'localhost',
+      'a..b',
+      'exa mple.com',
+    );
+    const host = fc.tuple(
+      fc.constantFrom('', '', '*.', '*'),
+      fc.oneof({ weight: 3, arbitrary: name }, { weight: 1, arbitrary: odd }),
+      fc.constantFrom('', '', '.', '..'),
+    );
     const port = fc.constantFrom('', '', ':80', ':443', ':8080', ':*', ':06060', ':', ':0', ':99999');
     const userinfo = fc.constantFrom('', '', '', 'user@', 'u:p@');
     const tail = fc.constantFrom('', '', '', '/', '/path', '?q=1', '#top', '/a?b#c');
@@ -279,8 +437,17 @@ describe('parseOriginPattern: the public-suffix rule of "*." patterns', () => {
     // Reads the list a second way (the trie's paths, compared with tldts's public parse()), so a
     // change in tldts's data layout cannot go unnoticed.
     const trie = (await import('tldts/dist/cjs/src/data/trie.js' as string)) as Record<string, unknown>;
-    const { parse } = (await import('tldts' as string)) as { parse: (host: string, options: object) => { publicSuffix: string | null; isIcann: boolean | null; isPrivate: boolean | null } };
-    const data = (trie.nodeFlags ? trie : trie.default) as unknown as { nodeFlags: Uint8Array; edgeStart: Uint16Array; edgeLength: Uint8Array; edgeChild: Uint16Array; labelText: string; rulesRoot: number };
+    const { parse } = (await import('tldts' as string)) as {
+      parse: (host: string, options: object) => { publicSuffix: string | null; isIcann: boolean | null; isPrivate: boolean | null };
+    };
+    const data = (trie.nodeFlags ? trie : trie.default) as unknown as {
+      nodeFlags: Uint8Array;
+      edgeStart: Uint16Array;
+      edgeLength: Uint8Array;
+      edgeChild: Uint16Array;
+      labelText: string;
+      rulesRoot: number;
+    };
     const offsets: number[] = [];
     for (let edge = 0, offset = 0; edge < data.edgeLength.length; offset += data.edgeLength[edge++]) offsets.push(offset);
     const paths: string[] = [];
@@ -293,12 +460,15 @@ describe('parseOriginPattern: the public-suffix rule of "*." patterns', () => {
     };
     visit(data.rulesRoot, '');
     const names = paths.map((path) => path.replace(/\*/g, 'zz')).filter((name) => /^[a-z0-9.-]+$/.test(name));
-    const listed = new Set(names.filter((name) => {
-      const result = parse(name, { allowPrivateDomains: true });
-      return result.publicSuffix === name && Boolean(result.isIcann || result.isPrivate);
-    }));
+    const listed = new Set(
+      names.filter((name) => {
+        const result = parse(name, { allowPrivateDomains: true });
+        return result.publicSuffix === name && Boolean(result.isIcann || result.isPrivate);
+      }),
+    );
     const hasRuleUnder = new Set<string>();
-    for (const name of listed) for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1)) hasRuleUnder.add(name.slice(dot + 1));
+    for (const name of listed)
+      for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1)) hasRuleUnder.add(name.slice(dot + 1));
     expect(names.length).toBeGreaterThan(5000);
     const disagreements = names.filter((name) => {
       const refused = !('kind' in parseOriginPattern(`https://*.${name}`));
@@ -367,7 +537,11 @@ describe('the Public Suffix List is loaded only on demand', () => {
       console.log(JSON.stringify(report));
     `;
     try {
-      const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, root, folder], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+      const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, root, folder], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
       expect(child.stderr).toBe('');
       const report = JSON.parse(child.stdout) as Record<string, unknown>;
       expect(report.before).toEqual([]);
@@ -424,13 +598,43 @@ describe('checkOriginRegExp', () => {
     { name: 'no anchors (express #8)', regExp: /foo\.com/, message: /not anchored/, fix: /anchor it: \/\^foo\\\.com\$\// },
     { name: 'no end anchor', regExp: /^https:\/\/app\.example\.com/, message: /not anchored/, fix: /\$\/$/ },
     { name: 'no start anchor (fastify #24)', regExp: /(?:example|other)\.com\/?$/giu, message: /not anchored/, fix: /anchor it: \/\^/ },
-    { name: 'escaped dollar is not an anchor', regExp: /^https:\/\/app\.example\.com\$/, message: /not anchored/, fix: /anchor it: \/\^https:\\\/\\\/app\\\.example\\\.com\\\$\$\/$/ },
-    { name: 'an escaped backslash then an escaped dollar', regExp: /^a\\\$/, message: /not anchored/, fix: /anchor it: \/\^a\\\\\\\$\$\/$/ },
-    { name: 'the last alternative ending in an escaped dollar', regExp: /^a$|^b\$/, message: /not anchored/, fix: /anchor it: \/\^\(\?:a\|b\\\$\)\$\/$/ },
-    { name: 'a middle alternative ending in an escaped dollar', regExp: /^a$|^b\$|^c$/, message: /alternatives/, fix: /group the alternatives: \/\^\(\?:a\|b\\\$\|c\)\$\/$/ },
-    { name: 'unanchored alternatives (the fix groups them)', regExp: /a\.com|b\.com/i, message: /not anchored/, fix: /anchor it: \/\^\(\?:a\\\.com\|b\\\.com\)\$\/i$/ },
+    {
+      name: 'escaped dollar is not an anchor',
+      regExp: /^https:\/\/app\.example\.com\$/,
+      message: /not anchored/,
+      fix: /anchor it: \/\^https:\\\/\\\/app\\\.example\\\.com\\\$\$\/$/,
+    },
+    {
+      name: 'an escaped backslash then an escaped dollar',
+      regExp: /^a\\\$/,
+      message: /not anchored/,
+      fix: /anchor it: \/\^a\\\\\\\$\$\/$/,
+    },
+    {
+      name: 'the last alternative ending in an escaped dollar',
+      regExp: /^a$|^b\$/,
+      message: /not anchored/,
+      fix: /anchor it: \/\^\(\?:a\|b\\\$\)\$\/$/,
+    },
+    {
+      name: 'a middle alternative ending in an escaped dollar',
+      regExp: /^a$|^b\$|^c$/,
+      message: /alternatives/,
+      fix: /group the alternatives: \/\^\(\?:a\|b\\\$\|c\)\$\/$/,
+    },
+    {
+      name: 'unanchored alternatives (the fix groups them)',
+      regExp: /a\.com|b\.com/i,
+      message: /not anchored/,
+      fix: /anchor it: \/\^\(\?:a\\\.com\|b\\\.com\)\$\/i$/,
+    },
     { name: 'flags are kept in the fix', regExp: /foo\.com/iu, message: /not anchored/, fix: /\/iu$/ },
-    { name: 'top-level alternation', regExp: /^https:\/\/a\.com|https:\/\/b\.com$/, message: /alternatives/, fix: /\/\^\(\?:https:\\\/\\\/a\\\.com\|https:\\\/\\\/b\\\.com\)\$\// },
+    {
+      name: 'top-level alternation',
+      regExp: /^https:\/\/a\.com|https:\/\/b\.com$/,
+      message: /alternatives/,
+      fix: /\/\^\(\?:https:\\\/\\\/a\\\.com\|https:\\\/\\\/b\\\.com\)\$\//,
+    },
     { name: 'top-level alternation after a group', regExp: /^(a)|b$/, message: /alternatives/, fix: /group/ },
   ];
 

@@ -1,3 +1,4 @@
+// Classifies allowed-origin patterns and explains those that can never match.
 import { defaultPort, parseOrigin } from './origin.js';
 import type { CorsProblemDetail } from './cors-problem.js';
 
@@ -50,7 +51,8 @@ let suffixTrie: SuffixTrie | undefined;
 let suffixTrieLoading: Promise<void> | undefined;
 
 const UNREADABLE_TRIE =
-  "nest-cors cannot read the Public Suffix List data of the installed tldts (tldts/dist/cjs/src/data/trie.js changed shape); install a tldts version within nest-cors's dependency range";
+  'nest-cors cannot read the Public Suffix List data of the installed tldts (tldts/dist/cjs/src/data/trie.js changed shape); ' +
+  "install a tldts version within nest-cors's dependency range";
 
 /**
  * Loads the Public Suffix List that `*.` origin patterns are checked against (tldts's data, about
@@ -116,9 +118,23 @@ function readSuffixTrie(module: unknown): SuffixTrie {
     offset += edgeLength[edge];
   }
   if (offset !== labelText.length) throw new Error(UNREADABLE_TRIE);
-  const trie: SuffixTrie = { nodeFlags, edgeStart, edgeLength, edgeChild, labelText, rulesRoot: rulesRoot as number, exceptionsRoot: exceptionsRoot as number, edgeOffset };
+  const trie: SuffixTrie = {
+    nodeFlags,
+    edgeStart,
+    edgeLength,
+    edgeChild,
+    labelText,
+    rulesRoot: rulesRoot as number,
+    exceptionsRoot: exceptionsRoot as number,
+    edgeOffset,
+  };
   // Facts of the list that any reading of a changed layout would most likely get wrong.
-  if (!isListedSuffix(trie, 'com') || !isListedSuffix(trie, 'co.uk') || isListedSuffix(trie, 'example.com') || listedSuffixUnder(trie, 'uk') === undefined) {
+  if (
+    !isListedSuffix(trie, 'com') ||
+    !isListedSuffix(trie, 'co.uk') ||
+    isListedSuffix(trie, 'example.com') ||
+    listedSuffixUnder(trie, 'uk') === undefined
+  ) {
     throw new Error(UNREADABLE_TRIE);
   }
   return trie;
@@ -127,7 +143,8 @@ function readSuffixTrie(module: unknown): SuffixTrie {
 function loadedSuffixTrie(pattern: string): SuffixTrie {
   if (suffixTrie) return suffixTrie;
   throw new Error(
-    `nest-cors: origin ${JSON.stringify(pattern)} needs the Public Suffix List, which is not loaded; await loadPublicSuffixList() before checking "*." origin patterns`,
+    `nest-cors: origin ${JSON.stringify(pattern)} needs the Public Suffix List, which is not loaded; await loadPublicSuffixList() ` +
+      `before checking "*." origin patterns`,
   );
 }
 
@@ -309,10 +326,16 @@ function classify(pattern: string, explain: boolean): OriginPattern | CorsProble
     return problem(`origin ${shown} is empty and can never match`, 'remove it (check for a trailing comma in an environment variable)');
   }
   if (pattern.trim() !== pattern) {
-    return problem(`origin ${shown} has surrounding whitespace and can never match`, fix('remove the whitespace, then see what else is reported'));
+    return problem(
+      `origin ${shown} has surrounding whitespace and can never match`,
+      fix('remove the whitespace, then see what else is reported'),
+    );
   }
   if (pattern.includes(',')) {
-    const parts = pattern.split(',').map((part) => part.trim()).filter(Boolean);
+    const parts = pattern
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean);
     const suggested = explain ? parts.map((part) => (isAccepted(part) ? part : (normalizedPattern(part) ?? part))) : parts;
     return problem(`origin ${shown} holds several origins in one string`, `split it into an array, e.g. ${JSON.stringify(suggested)}`);
   }
@@ -329,7 +352,10 @@ function classify(pattern: string, explain: boolean): OriginPattern | CorsProble
   }
   const rest = pattern.slice(schemeEnd + 3);
   if (/[/?#]/.test(rest)) {
-    return problem(`origin ${shown} has a path, query or trailing slash; an Origin header never does`, fix('remove everything from the first "/", "?" or "#" after the host'));
+    return problem(
+      `origin ${shown} has a path, query or trailing slash; an Origin header never does`,
+      fix('remove everything from the first "/", "?" or "#" after the host'),
+    );
   }
   if (pattern !== pattern.toLowerCase()) {
     return problem(`origin ${shown} has upper-case letters; browsers send origins in lower case`, fix('write it in lower case'));
@@ -344,7 +370,8 @@ function classify(pattern: string, explain: boolean): OriginPattern | CorsProble
   if (hostAndPort.slice(subdomains ? 2 : 0).includes('*')) {
     return problem(
       `origin ${shown} has a wildcard where none is supported`,
-      `use a leading "*." label for subdomains (https://*.example.com) or ":*" for any port (https://example.com:*), or a RegExp anchored with ^…$`,
+      `use a leading "*." label for subdomains (https://*.example.com) or ":*" for any port (https://example.com:*), or a RegExp ` +
+        `anchored with ^…$`,
     );
   }
   const parsed = parseOrigin(concrete);
@@ -368,12 +395,16 @@ function classify(pattern: string, explain: boolean): OriginPattern | CorsProble
   if (SPECIAL_SCHEMES.has(scheme)) {
     const serialized = serializeOrigin(concrete);
     if (serialized === undefined) {
-      return problem(`origin ${shown} has a host browsers cannot parse (such as invalid punycode or a malformed IP address), so it can never match`, anyFix);
+      return problem(
+        `origin ${shown} has a host browsers cannot parse (such as invalid punycode or a malformed IP address), so it can never match`,
+        anyFix,
+      );
     }
     if (serialized !== concrete) {
       const normalized = explain ? normalizedPattern(pattern) : undefined;
       return problem(
-        `origin ${shown} is not written as browsers send it${normalized ? ` (they serialize it as ${JSON.stringify(normalized)})` : ''}, so it can never match`,
+        `origin ${shown} is not written as browsers send ` +
+          `it${normalized ? ` (they serialize it as ${JSON.stringify(normalized)})` : ''}, so it can never match`,
         fix('write the host as browsers serialize it: IPv4 as four decimal numbers, IPv6 compressed, names in punycode'),
       );
     }
@@ -388,14 +419,23 @@ function classify(pattern: string, explain: boolean): OriginPattern | CorsProble
 }
 
 /** The public-suffix rule of {@link parseOriginPattern} for a `*.` pattern with parent `parent`. */
-function checkPublicSuffix(pattern: string, scheme: string, parent: string, portSuffix: string, explain: boolean): CorsProblemDetail | undefined {
+function checkPublicSuffix(
+  pattern: string,
+  scheme: string,
+  parent: string,
+  portSuffix: string,
+  explain: boolean,
+): CorsProblemDetail | undefined {
   const trie = loadedSuffixTrie(pattern);
   // The list names hosts without the final dot; "example.com." is the same name, fully qualified.
   const fullyQualified = parent.endsWith('.');
   const name = fullyQualified ? parent.slice(0, -1) : parent;
   /** A `*.` pattern one or more `example` labels under `suffix`, that is accepted. */
   const example = (suffix: string): string => {
-    let candidate = suffix.split('.').map((label) => (label === '*' ? 'example' : label)).join('.');
+    let candidate = suffix
+      .split('.')
+      .map((label) => (label === '*' ? 'example' : label))
+      .join('.');
     for (let tries = 0; explain && tries < 3; tries++) {
       candidate = `example.${candidate}`;
       const text = `${scheme}://*.${candidate}${fullyQualified ? '.' : ''}${portSuffix}`;
@@ -453,7 +493,10 @@ export function checkOriginRegExp(pattern: RegExp): CorsProblemDetail | undefine
     return `/^${body}$/${pattern.flags}`;
   };
   if (!isAnchored(source)) {
-    return problem(`RegExp origin ${shown} is not anchored, so it also matches origins that merely contain a match`, `anchor it: ${anchoredFix()}`);
+    return problem(
+      `RegExp origin ${shown} is not anchored, so it also matches origins that merely contain a match`,
+      `anchor it: ${anchoredFix()}`,
+    );
   }
   if (alternatives.length > 1 && !alternatives.every(isAnchored)) {
     return problem(`RegExp origin ${shown} anchors only its first and last alternatives`, `group the alternatives: ${anchoredFix()}`);

@@ -1,3 +1,4 @@
+// The request-origin parser.
 import { describe, expect, it } from '@jest/globals';
 import { defaultPort, isSameOrigin, MAX_ORIGIN_LENGTH, parseOrigin, type ParsedOrigin } from './origin.js';
 
@@ -13,10 +14,26 @@ describe('parseOrigin', () => {
     { name: 'IPv6 host without port', value: 'https://[2001:db8::1]', expected: { scheme: 'https', host: '[2001:db8::1]', port: '' } },
     { name: 'highest port', value: 'https://example.com:65535', expected: { scheme: 'https', host: 'example.com', port: '65535' } },
     { name: 'port 1', value: 'https://example.com:1', expected: { scheme: 'https', host: 'example.com', port: '1' } },
-    { name: 'non-http scheme (browser extension)', value: 'chrome-extension://abcdefghij', expected: { scheme: 'chrome-extension', host: 'abcdefghij', port: '' } },
-    { name: 'scheme with digits, plus and dot', value: 'web+app.v2://example.com', expected: { scheme: 'web+app.v2', host: 'example.com', port: '' } },
-    { name: 'underscore and hyphen in host', value: 'http://ex_am-ple.com:3999', expected: { scheme: 'http', host: 'ex_am-ple.com', port: '3999' } },
-    { name: 'punycode host', value: 'https://xn--bcher-kva.example', expected: { scheme: 'https', host: 'xn--bcher-kva.example', port: '' } },
+    {
+      name: 'non-http scheme (browser extension)',
+      value: 'chrome-extension://abcdefghij',
+      expected: { scheme: 'chrome-extension', host: 'abcdefghij', port: '' },
+    },
+    {
+      name: 'scheme with digits, plus and dot',
+      value: 'web+app.v2://example.com',
+      expected: { scheme: 'web+app.v2', host: 'example.com', port: '' },
+    },
+    {
+      name: 'underscore and hyphen in host',
+      value: 'http://ex_am-ple.com:3999',
+      expected: { scheme: 'http', host: 'ex_am-ple.com', port: '3999' },
+    },
+    {
+      name: 'punycode host',
+      value: 'https://xn--bcher-kva.example',
+      expected: { scheme: 'https', host: 'xn--bcher-kva.example', port: '' },
+    },
     // Browsers keep the dot of a fully qualified name typed in the address bar, and send it.
     { name: 'trailing dot in host', value: 'https://example.com.', expected: { scheme: 'https', host: 'example.com.', port: '' } },
     { name: 'trailing dot before a port', value: 'http://localhost.:3000', expected: { scheme: 'http', host: 'localhost.', port: '3000' } },

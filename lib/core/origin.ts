@@ -1,3 +1,4 @@
+// Parses the Origin header as browsers send it.
 /** Longest `Origin` value considered; anything longer is disallowed without further parsing. */
 export const MAX_ORIGIN_LENGTH = 512;
 

@@ -1,3 +1,4 @@
+// Startup check: paths entries must not overlap a route a Nest handler serves.
 import { parse, type Token } from 'path-to-regexp';
 import type { CorsProblem } from './cors-problem.js';
 import type { CorsPathRoute } from './policy-compiler.js';
@@ -41,7 +42,12 @@ function routeSample(path: string): string {
  * ways on sample paths: each entry's samples routed by the adapter's router, and each route's
  * sample matched against the entry.
  */
-export function pathOverlaps<T>(paths: readonly CorsPathRoute[], matcher: RouteMatcher<T>, served: readonly ServedRoute[], nameOf: (entry: T) => string): CorsProblem[] {
+export function pathOverlaps<T>(
+  paths: readonly CorsPathRoute[],
+  matcher: RouteMatcher<T>,
+  served: readonly ServedRoute[],
+  nameOf: (entry: T) => string,
+): CorsProblem[] {
   const problems: CorsProblem[] = [];
   for (const entry of paths) {
     let overlap: string | undefined;
@@ -56,7 +62,9 @@ export function pathOverlaps<T>(paths: readonly CorsPathRoute[], matcher: RouteM
       problems.push({
         place: entry.route.name,
         message: `path ${JSON.stringify(entry.path)} overlaps a route of the app: ${overlap}`,
-        fix: "use @Cors() on that controller or handler; keep paths for what no Nest handler serves (a GraphQL driver's endpoint, static files)",
+        fix:
+          "use @Cors() on that controller or handler; keep paths for what no Nest handler serves (a GraphQL driver's endpoint, " +
+          'static files)',
       });
     }
   }

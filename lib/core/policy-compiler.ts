@@ -1,3 +1,4 @@
+// Compiles module options and @Cors() levels into one policy per handler.
 import { match } from 'path-to-regexp';
 import type { CorsDecoratorArgument, CorsModuleOptions, CorsOptions, CorsPathOptions } from './cors-options.js';
 import { CorsPolicy } from './cors-policy.js';
@@ -86,7 +87,9 @@ export function compilePolicies(
     if (!scopeRoute) scopes.set(levels.scope, (scopeRoute = compileScope(levels, moduleCors, moduleRoute.policy, compile, problems)));
     return compileHandler(levels, scopeRoute, moduleCors, compile, problems);
   });
-  const paths = Array.isArray(moduleOptions.paths) ? moduleOptions.paths.map((entry, index) => compilePath(entry, index, moduleCors, compile, problems)) : [];
+  const paths = Array.isArray(moduleOptions.paths)
+    ? moduleOptions.paths.map((entry, index) => compilePath(entry, index, moduleCors, compile, problems))
+    : [];
   if (problems.length > 0) return { problems: dedupe(problems) };
   const unknownRoute =
     moduleOptions.unknownRoutes === 'deny' ? { policy: new CorsPolicy(false), name: "unknown route (unknownRoutes: 'deny')" } : moduleRoute;
@@ -94,7 +97,13 @@ export function compilePolicies(
 }
 
 /** A `paths` entry: a pattern plus `@Cors()` options, merged over the module options like a controller's. */
-function compilePath(entry: CorsPathOptions, index: number, moduleCors: CorsOptions, compile: Compile, problems: CorsProblem[]): CorsPathRoute | undefined {
+function compilePath(
+  entry: CorsPathOptions,
+  index: number,
+  moduleCors: CorsOptions,
+  compile: Compile,
+  problems: CorsProblem[],
+): CorsPathRoute | undefined {
   const isObject = typeof entry === 'object' && entry !== null && !Array.isArray(entry);
   const path: unknown = isObject ? entry.path : undefined;
   const place = `CorsModule paths[${index}]${typeof path === 'string' ? ` (${path})` : ''}`;
@@ -113,7 +122,11 @@ function compilePath(entry: CorsPathOptions, index: number, moduleCors: CorsOpti
       const matcher = match(path, { sensitive: false, trailing: true, end: true, decode: false });
       matches = (pathname) => matcher(pathname) !== false;
     } catch (error) {
-      problems.push({ place, message: `path ${JSON.stringify(path)} is not a path-to-regexp 8 pattern: ${(error as Error).message}`, fix: "write it as Express 5 routes are written, e.g. '/assets/*file' for a wildcard" });
+      problems.push({
+        place,
+        message: `path ${JSON.stringify(path)} is not a path-to-regexp 8 pattern: ${(error as Error).message}`,
+        fix: "write it as Express 5 routes are written, e.g. '/assets/*file' for a wildcard",
+      });
     }
   }
   const merged = mergeCorsLevels(moduleCors, [options]);
@@ -124,7 +137,13 @@ function compilePath(entry: CorsPathOptions, index: number, moduleCors: CorsOpti
 
 type Compile = (options: CorsOptions | false, place: string) => CorsPolicy;
 
-function compileScope(levels: HandlerLevels, moduleCors: CorsOptions, modulePolicy: CorsPolicy, compile: Compile, problems: CorsProblem[]): CorsRoute {
+function compileScope(
+  levels: HandlerLevels,
+  moduleCors: CorsOptions,
+  modulePolicy: CorsPolicy,
+  compile: Compile,
+  problems: CorsProblem[],
+): CorsRoute {
   const name = levels.scopeName;
   if (levels.scopeArgument === undefined) return { policy: modulePolicy, name };
   const level = normalizeCorsArgument(levels.scopeArgument);
@@ -134,7 +153,13 @@ function compileScope(levels: HandlerLevels, moduleCors: CorsOptions, modulePoli
   return { policy: compile(merged, name), name };
 }
 
-function compileHandler(levels: HandlerLevels, scopeRoute: CorsRoute, moduleCors: CorsOptions, compile: Compile, problems: CorsProblem[]): CorsRoute {
+function compileHandler(
+  levels: HandlerLevels,
+  scopeRoute: CorsRoute,
+  moduleCors: CorsOptions,
+  compile: Compile,
+  problems: CorsProblem[],
+): CorsRoute {
   const { name } = levels;
   if (levels.handlerArgument === undefined) return { policy: scopeRoute.policy, name };
   const level = normalizeCorsArgument(levels.handlerArgument);

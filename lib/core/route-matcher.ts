@@ -1,3 +1,4 @@
+// The router port, and the first-registered-wins matcher order-sensitive adapters use.
 import type { IncomingHttpHeaders } from 'node:http';
 
 /**

@@ -1,3 +1,4 @@
+// Same-origin detection: scheme, host and port.
 import { defaultPort, type ParsedOrigin } from './origin.js';
 
 /** How the server was addressed: scheme and `Host`, as the HTTP adapter derives them. */

@@ -1,3 +1,4 @@
+// Vary merging.
 import { describe, expect, it } from '@jest/globals';
 import { appendVary } from './vary.js';
 
@@ -14,12 +15,27 @@ describe('appendVary', () => {
     { name: 'empty array', current: [], names: 'Origin', expected: 'Origin' },
     { name: 'appends to one name (express #9)', current: 'Foo', names: 'Origin', expected: 'Foo, Origin' },
     { name: 'appends to a cookie Vary (ASP.NET A11)', current: 'Cookie', names: 'Origin', expected: 'Cookie, Origin' },
-    { name: 'handler set its own Vary (hono #39)', current: 'X-Custom-Vary-Value', names: 'Origin', expected: 'X-Custom-Vary-Value, Origin' },
-    { name: 'preflight names after Accept-Encoding (hono #40)', current: 'Accept-Encoding', names: PREFLIGHT, expected: `Accept-Encoding, ${PREFLIGHT}` },
+    {
+      name: 'handler set its own Vary (hono #39)',
+      current: 'X-Custom-Vary-Value',
+      names: 'Origin',
+      expected: 'X-Custom-Vary-Value, Origin',
+    },
+    {
+      name: 'preflight names after Accept-Encoding (hono #40)',
+      current: 'Accept-Encoding',
+      names: PREFLIGHT,
+      expected: `Accept-Encoding, ${PREFLIGHT}`,
+    },
     { name: 'already present, same case', current: 'Origin', names: 'Origin', expected: 'Origin' },
     { name: 'already present, other case', current: 'origin', names: 'Origin', expected: 'origin' },
     { name: 'already present in upper case', current: 'ORIGIN', names: 'Origin', expected: 'ORIGIN' },
-    { name: 'already present among others (koa #44)', current: 'Origin, Accept-Encoding', names: 'Origin', expected: 'Origin, Accept-Encoding' },
+    {
+      name: 'already present among others (koa #44)',
+      current: 'Origin, Accept-Encoding',
+      names: 'Origin',
+      expected: 'Origin, Accept-Encoding',
+    },
     { name: 'already present with odd spacing', current: 'Accept-Encoding ,origin', names: 'Origin', expected: 'Accept-Encoding ,origin' },
     { name: 'some of several names present', current: 'Origin', names: PREFLIGHT, expected: PREFLIGHT },
     {
@@ -32,9 +48,19 @@ describe('appendVary', () => {
     { name: 'star is kept (koa #44)', current: '*', names: 'Origin', expected: '*' },
     { name: 'star among names is kept', current: 'Accept-Encoding, *', names: PREFLIGHT, expected: 'Accept-Encoding, *' },
     { name: 'array of field lines (fastify #36)', current: ['foo', 'bar'], names: 'Origin', expected: 'foo, bar, Origin' },
-    { name: 'array with the name already present', current: ['Accept-Encoding', 'origin'], names: 'Origin', expected: 'Accept-Encoding, origin' },
+    {
+      name: 'array with the name already present',
+      current: ['Accept-Encoding', 'origin'],
+      names: 'Origin',
+      expected: 'Accept-Encoding, origin',
+    },
     { name: 'array with a star', current: ['Accept-Encoding', '*'], names: 'Origin', expected: 'Accept-Encoding, *' },
-    { name: 'a prefix of the name is a different name', current: 'Origin-Agent-Cluster', names: 'Origin', expected: 'Origin-Agent-Cluster, Origin' },
+    {
+      name: 'a prefix of the name is a different name',
+      current: 'Origin-Agent-Cluster',
+      names: 'Origin',
+      expected: 'Origin-Agent-Cluster, Origin',
+    },
     { name: 'a name containing the new one is a different name', current: 'X-Origin', names: 'Origin', expected: 'X-Origin, Origin' },
     { name: 'Vary set as a number-like value', current: 42, names: 'Origin', expected: '42, Origin' },
   ];

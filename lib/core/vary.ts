@@ -1,3 +1,4 @@
+// Vary merging: append, dedupe, keep *.
 /**
  * Appends field names to a `Vary` value: existing names are kept (compared case-insensitively),
  * `*` stays `*`, and a missing value becomes `names`. Always returns a fresh string.
@@ -26,7 +27,9 @@ const cleanLists = new Set<string>();
 function isCleanList(names: string): boolean {
   if (cleanLists.has(names)) return true;
   const items = names.split(', ');
-  const clean = items.every((item) => item !== '' && item.trim() === item && !item.includes(',')) && new Set(items.map((item) => item.toLowerCase())).size === items.length;
+  const clean =
+    items.every((item) => item !== '' && item.trim() === item && !item.includes(',')) &&
+    new Set(items.map((item) => item.toLowerCase())).size === items.length;
   if (clean && cleanLists.size < 64) cleanLists.add(names);
   return clean;
 }

@@ -113,7 +113,7 @@ const calls = [
     key: 'missing-credentials',
     title: 'Credentials not allowed',
     request: 'GET /api/notes/:id, credentials: "include"',
-    about: "The public handler sends no Access-Control-Allow-Credentials: with the session cookie sent, the browser hides the answer.",
+    about: 'The public handler sends no Access-Control-Allow-Credentials: with the session cookie sent, the browser hides the answer.',
     expected: ['blocked', 'blocked', 'allowed'],
     run: (url) => fetch(url('/api/notes/1'), { credentials: 'include' }),
   },
@@ -121,7 +121,7 @@ const calls = [
     key: 'catalog',
     title: 'Public catalogue',
     request: 'GET /api/catalog',
-    about: "Any http://localhost:* origin may read it; cacheable, so the API adds Vary: Origin.",
+    about: 'Any http://localhost:* origin may read it; cacheable, so the API adds Vary: Origin.',
     expected: ['allowed', 'allowed', 'allowed'],
     run: (url) => fetch(url('/api/catalog')),
   },
@@ -161,7 +161,8 @@ const calls = [
     key: 'websocket',
     title: 'WebSocket echo',
     request: 'WebSocket /api/ws',
-    about: 'Browsers apply no CORS to WebSockets: the gateway refuses the handshake itself (CorsWsAdapter) before its connection handler runs.',
+    about:
+      'Browsers apply no CORS to WebSockets: the gateway refuses the handshake itself (CorsWsAdapter) before its connection handler runs.',
     expected: ['allowed', 'blocked', 'allowed'],
     run: (url) => echoOverWebSocket(url('/api/ws').replace(/^http/, 'ws')),
   },
@@ -283,13 +284,25 @@ function renderRequest(entry) {
   return el(
     'div',
     { class: 'request' },
-    el('div', { class: 'request-line' }, el('code', {}, `${entry.method} ${path}`), ' → ', el('span', { class: statusClass }, status), ...flags),
+    el(
+      'div',
+      { class: 'request-line' },
+      el('code', {}, `${entry.method} ${path}`),
+      ' → ',
+      el('span', { class: statusClass }, status),
+      ...flags,
+    ),
     el('div', { class: `why ${verdictClass}` }, verdict),
     policy ? el('div', { class: 'policy' }, 'policy ', el('code', {}, policy)) : null,
     entry.corsReason ? el('div', { class: 'decision' }, el('span', { class: 'log-label' }, 'X-Cors-Rejection'), entry.corsReason) : null,
     entry.gatewayConnected === null
       ? null
-      : el('div', { class: 'decision' }, el('span', { class: 'log-label' }, 'gateway'), entry.gatewayConnected ? 'handleConnection ran' : 'handleConnection never ran'),
+      : el(
+          'div',
+          { class: 'decision' },
+          el('span', { class: 'log-label' }, 'gateway'),
+          entry.gatewayConnected ? 'handleConnection ran' : 'handleConnection never ran',
+        ),
     ...entry.corsDecisions.map((line) =>
       el('div', { class: 'decision' }, el('span', { class: 'log-label' }, 'nest-cors log'), withoutCallId(line)),
     ),
@@ -306,7 +319,11 @@ function renderRow(row, call, result, requests) {
 
   outcomeCell.replaceChildren(
     el('span', { class: `badge badge-${outcome}` }, outcome),
-    el('div', { class: outcome === expected ? 'expect ok' : 'expect unexpected' }, outcome === expected ? 'as expected' : `expected ${expected}`),
+    el(
+      'div',
+      { class: outcome === expected ? 'expect ok' : 'expect unexpected' },
+      outcome === expected ? 'as expected' : `expected ${expected}`,
+    ),
   );
 
   const readable = result.headers.map(([name, value]) =>
@@ -332,7 +349,13 @@ function renderSkeleton(badge) {
       el(
         'tr',
         { 'data-call': call.key },
-        el('td', { class: 'col-call' }, el('div', { class: 'title' }, call.title), el('code', { class: 'request-name' }, call.request), el('div', { class: 'about' }, call.about)),
+        el(
+          'td',
+          { class: 'col-call' },
+          el('div', { class: 'title' }, call.title),
+          el('code', { class: 'request-name' }, call.request),
+          el('div', { class: 'about' }, call.about),
+        ),
         el('td', { class: 'col-outcome' }, el('span', { class: 'badge badge-pending' }, badge)),
         el('td', { class: 'col-response' }),
         el('td', { class: 'col-api' }),

@@ -11,11 +11,7 @@ export interface PlaygroundSite {
 }
 
 /** Serves the playground page on its own origin, with node:http and nothing else. */
-export async function startPlaygroundSite(options: {
-  port: number;
-  kind: 'allowed' | 'other';
-  apiUrl?: string;
-}): Promise<PlaygroundSite> {
+export async function startPlaygroundSite(options: { port: number; kind: 'allowed' | 'other'; apiUrl?: string }): Promise<PlaygroundSite> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://site.invalid').pathname;
     const name = (path === '/' ? 'index.html' : path.slice(1)) as PlaygroundFile;

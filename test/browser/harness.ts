@@ -60,7 +60,10 @@ let callCounter = 0;
  * Registers the hooks every browser suite needs: the sample stack on `adapter` for the whole
  * suite, and a fresh browser context for each test (the preflight cache belongs to the context).
  */
-export function useSampleStack(adapter: SampleAdapter, browser: () => Browser): { readonly stack: SampleStack; readonly context: BrowserContext } {
+export function useSampleStack(
+  adapter: SampleAdapter,
+  browser: () => Browser,
+): { readonly stack: SampleStack; readonly context: BrowserContext } {
   let stack: SampleStack | undefined;
   let context: BrowserContext | undefined;
   beforeAll(async () => {
@@ -130,8 +133,7 @@ export async function openPage(context: BrowserContext, origin: string): Promise
 
 /** What a page script gets from fetch(): a readable response, or a TypeError when the browser blocks it. */
 export type FetchResult =
-  | { blocked: false; status: number; body: string; headers: Record<string, string> }
-  | { blocked: true; error: string };
+  { blocked: false; status: number; body: string; headers: Record<string, string> } | { blocked: true; error: string };
 
 export interface FetchInit {
   method?: string;

@@ -49,7 +49,11 @@ describe.each(ADAPTERS)("the browser's preflight cache never runs a handler its 
 
   beforeAll(async () => {
     site = await startPlaygroundSite({ port: 0, kind: 'allowed' });
-    const module = { module: class TokensAppModule {}, imports: [CorsModule.forRoot({ origin: [site.origin], credentials: true, maxAge: 600 })], controllers: [TokensController] };
+    const module = {
+      module: class TokensAppModule {},
+      imports: [CorsModule.forRoot({ origin: [site.origin], credentials: true, maxAge: 600 })],
+      controllers: [TokensController],
+    };
     api = await NestFactory.create(module, adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger: false });
     await api.listen(0);
     const server = api.getHttpServer() as Server;
@@ -86,7 +90,11 @@ describe.each(ADAPTERS)("the browser's preflight cache never runs a handler its 
 
   it('a DELETE its own policy allows still goes through, preflighted', async () => {
     const page = await openPage(context, site.origin);
-    const del = await fetchFrom(page, `${apiUrl}/tokens/2`, { method: 'DELETE', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const del = await fetchFrom(page, `${apiUrl}/tokens/2`, {
+      method: 'DELETE',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(del).toMatchObject({ blocked: false, status: 200 });
     expect(received).toEqual(['OPTIONS DELETE', 'DELETE']);
     expect(handlerRuns).toEqual(['remove']);

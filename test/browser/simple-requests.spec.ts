@@ -85,7 +85,11 @@ describe.each(ADAPTERS)('requests without preflight, in Chromium (%s)', (adapter
     const result = await fetchFrom(page, suite.stack.url('/api/diagnostics/error').url);
 
     expect(result).toMatchObject({ blocked: false, status: 500 });
-    expect(JSON.parse(result.blocked ? '' : result.body)).toEqual({ statusCode: 500, message: 'Simulated failure', error: 'Internal Server Error' });
+    expect(JSON.parse(result.blocked ? '' : result.body)).toEqual({
+      statusCode: 500,
+      message: 'Simulated failure',
+      error: 'Internal Server Error',
+    });
   });
 
   it('lets the allowed origin read a 404 for a path Nest does not know', async () => {
@@ -155,9 +159,7 @@ describe.each(ADAPTERS)('requests without preflight, in Chromium (%s)', (adapter
     expect(suite.stack.received(callId)).toEqual([
       expect.objectContaining({ method: 'POST', origin: suite.stack.apiUrl, preflight: false, status: 201 }),
     ]);
-    expect(suite.stack.app.get(NotesService).list()).toContainEqual(
-      expect.objectContaining({ text: 'Posted from the API origin' }),
-    );
+    expect(suite.stack.app.get(NotesService).list()).toContainEqual(expect.objectContaining({ text: 'Posted from the API origin' }));
   });
 
   it('blocks a sandboxed iframe (Origin: null) on routes that do not list null', async () => {

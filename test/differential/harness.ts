@@ -185,7 +185,8 @@ export async function differences(spec: AppSpec, adapter: AdapterName, probes: r
   }
 
   const cors = await boot(spec, adapter, true);
-  if (!cors.app) return { found: [`boots without nest-cors but not with it: ${String((cors.error as Error)?.message ?? cors.error)}`], served: 0 };
+  if (!cors.app)
+    return { found: [`boots without nest-cors but not with it: ${String((cors.error as Error)?.message ?? cors.error)}`], served: 0 };
   const found: string[] = [];
   try {
     for (const [index, probe] of probes.entries()) {
@@ -194,18 +195,23 @@ export async function differences(spec: AppSpec, adapter: AdapterName, probes: r
       if (!handler) continue;
       const own = originOf(handler);
       const actual = await send(cors.port!, probe.method, probe.target, { origin: own });
-      if (actual.status !== statuses[index]) found.push(`${label}: own origin got ${actual.status}, ${statuses[index]} without nest-cors (${handler})`);
+      if (actual.status !== statuses[index])
+        found.push(`${label}: own origin got ${actual.status}, ${statuses[index]} without nest-cors (${handler})`);
       if (probe.method !== 'HEAD' && actual.body !== handler) found.push(`${label}: served by ${actual.body}, not ${handler}`);
-      if (actual.headers['access-control-allow-origin'] !== own) found.push(`${label}: own origin ${own} got ACAO ${String(actual.headers['access-control-allow-origin'])}`);
+      if (actual.headers['access-control-allow-origin'] !== own)
+        found.push(`${label}: own origin ${own} got ACAO ${String(actual.headers['access-control-allow-origin'])}`);
       const preflight = await send(cors.port!, 'OPTIONS', probe.target, { origin: own, 'access-control-request-method': probe.method });
       if (preflight.status < 200 || preflight.status > 299 || preflight.headers['access-control-allow-origin'] !== own) {
-        found.push(`${label}: preflight from the serving handler's origin got ${preflight.status} ACAO ${String(preflight.headers['access-control-allow-origin'])} (${handler})`);
+        found.push(
+          `${label}: preflight from the serving handler's origin got ${preflight.status} ACAO ${String(preflight.headers['access-control-allow-origin'])} (${handler})`,
+        );
       }
       for (const other of names) {
         if (other === handler) continue;
         const origin = originOf(other);
         const refused = await send(cors.port!, probe.method, probe.target, { origin });
-        if (refused.status !== 403 || hasAllowHeaders(refused)) found.push(`${label}: ${other}'s origin got ${refused.status} on the request (served by ${handler})`);
+        if (refused.status !== 403 || hasAllowHeaders(refused))
+          found.push(`${label}: ${other}'s origin got ${refused.status} on the request (served by ${handler})`);
         const refusedPreflight = await send(cors.port!, 'OPTIONS', probe.target, { origin, 'access-control-request-method': probe.method });
         if (refusedPreflight.status !== 403 || hasAllowHeaders(refusedPreflight)) {
           found.push(`${label}: ${other}'s origin got ${refusedPreflight.status} on the preflight (served by ${handler})`);

@@ -1,7 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { seed } from '../properties/fast-check.config.js';
-import { ADAPTER_NAMES, differences, HANDLER_METHODS, type AdapterName, type AppSpec, type ControllerSpec, type HandlerSpec, type Probe } from './harness.js';
+import {
+  ADAPTER_NAMES,
+  differences,
+  HANDLER_METHODS,
+  type AdapterName,
+  type AppSpec,
+  type ControllerSpec,
+  type HandlerSpec,
+  type Probe,
+} from './harness.js';
 
 /**
  * The differential routing suite: see harness.ts. Fixtures cover each adapter's route syntax and
@@ -58,7 +67,18 @@ const FIXTURES: Fixture[] = [
   {
     name: 'a wildcard declared before a static path',
     adapters: ['express'],
-    spec: { controllers: [{ path: 'files', handlers: [{ method: 'GET', path: '*path' }, { method: 'GET', path: 'readme' }, { method: 'PUT', path: '{*rest}' }] }] },
+    spec: {
+      controllers: [
+        {
+          path: 'files',
+          handlers: [
+            { method: 'GET', path: '*path' },
+            { method: 'GET', path: 'readme' },
+            { method: 'PUT', path: '{*rest}' },
+          ],
+        },
+      ],
+    },
     targets: [...NORMALISATIONS('/files/readme'), '/files/a/b', '/files', '/files/'],
   },
   {
@@ -66,22 +86,71 @@ const FIXTURES: Fixture[] = [
     adapters: ['fastify'],
     spec: {
       controllers: [
-        { path: 'files', handlers: [{ method: 'GET', path: '*' }, { method: 'GET', path: 'readme' }, { method: 'DELETE', path: 'x/*' }] },
-        { path: 'opt', handlers: [{ method: 'GET', path: ':id?' }, { method: 'PUT', path: 'fixed' }] },
-        { path: 'num', handlers: [{ method: 'GET', path: ':id(^\\d+$)' }, { method: 'GET', path: ':name' }] },
+        {
+          path: 'files',
+          handlers: [
+            { method: 'GET', path: '*' },
+            { method: 'GET', path: 'readme' },
+            { method: 'DELETE', path: 'x/*' },
+          ],
+        },
+        {
+          path: 'opt',
+          handlers: [
+            { method: 'GET', path: ':id?' },
+            { method: 'PUT', path: 'fixed' },
+          ],
+        },
+        {
+          path: 'num',
+          handlers: [
+            { method: 'GET', path: ':id(^\\d+$)' },
+            { method: 'GET', path: ':name' },
+          ],
+        },
         { path: 'colon', handlers: [{ method: 'GET', path: 'a::b' }] },
       ],
     },
-    targets: ['/files/readme', '/files/a/b', '/files/', '/files/x/y', '/opt', '/opt/7', '/opt/fixed', '/num/42', '/num/abc', '/colon/a:b', '/colon/a::b'],
+    targets: [
+      '/files/readme',
+      '/files/a/b',
+      '/files/',
+      '/files/x/y',
+      '/opt',
+      '/opt/7',
+      '/opt/fixed',
+      '/num/42',
+      '/num/abc',
+      '/colon/a:b',
+      '/colon/a::b',
+    ],
   },
   {
     name: "Express's own syntax: optional groups, named wildcards, parameters inside a segment",
     adapters: ['express'],
     spec: {
       controllers: [
-        { path: 'opt', handlers: [{ method: 'GET', path: 'a{/:b}' }, { method: 'PUT', path: 'a/fixed' }] },
-        { path: 'ext', handlers: [{ method: 'GET', path: ':name.json' }, { method: 'GET', path: ':name' }] },
-        { path: 'legacy', handlers: [{ method: 'GET', path: '*' }, { method: 'POST', path: 'x' }] },
+        {
+          path: 'opt',
+          handlers: [
+            { method: 'GET', path: 'a{/:b}' },
+            { method: 'PUT', path: 'a/fixed' },
+          ],
+        },
+        {
+          path: 'ext',
+          handlers: [
+            { method: 'GET', path: ':name.json' },
+            { method: 'GET', path: ':name' },
+          ],
+        },
+        {
+          path: 'legacy',
+          handlers: [
+            { method: 'GET', path: '*' },
+            { method: 'POST', path: 'x' },
+          ],
+        },
       ],
     },
     targets: ['/opt/a', '/opt/a/7', '/opt/a/fixed', '/ext/a.json', '/ext/a', '/legacy/x', '/legacy/y/z'],
@@ -89,7 +158,17 @@ const FIXTURES: Fixture[] = [
   {
     name: 'percent-decoding before routing (a non-ASCII static path, encoded letters)',
     adapters: ADAPTER_NAMES,
-    spec: { controllers: [{ path: '', handlers: [{ method: 'POST', path: 'café' }, { method: 'GET', path: 'cats/:id' }] }] },
+    spec: {
+      controllers: [
+        {
+          path: '',
+          handlers: [
+            { method: 'POST', path: 'café' },
+            { method: 'GET', path: 'cats/:id' },
+          ],
+        },
+      ],
+    },
     targets: ['/caf%C3%A9', '/CAF%C3%A9', '/%63ats/1', '/cats/%31', '/cats/1', 'http://localhost/cats/1'],
   },
   {
@@ -97,8 +176,20 @@ const FIXTURES: Fixture[] = [
     adapters: ['express'],
     spec: {
       controllers: [
-        { path: 'all-first', handlers: [{ method: 'ALL', path: 'x' }, { method: 'GET', path: 'x' }] },
-        { path: 'get-first', handlers: [{ method: 'GET', path: 'x' }, { method: 'ALL', path: 'x' }] },
+        {
+          path: 'all-first',
+          handlers: [
+            { method: 'ALL', path: 'x' },
+            { method: 'GET', path: 'x' },
+          ],
+        },
+        {
+          path: 'get-first',
+          handlers: [
+            { method: 'GET', path: 'x' },
+            { method: 'ALL', path: 'x' },
+          ],
+        },
       ],
     },
     targets: ['/all-first/x', '/get-first/x'],
@@ -106,7 +197,18 @@ const FIXTURES: Fixture[] = [
   {
     name: '@All() beside a method route on another path',
     adapters: ADAPTER_NAMES,
-    spec: { controllers: [{ path: 'mixed', handlers: [{ method: 'ALL', path: ':any' }, { method: 'PUT', path: 'one' }, { method: 'GET', path: 'one' }] }] },
+    spec: {
+      controllers: [
+        {
+          path: 'mixed',
+          handlers: [
+            { method: 'ALL', path: ':any' },
+            { method: 'PUT', path: 'one' },
+            { method: 'GET', path: 'one' },
+          ],
+        },
+      ],
+    },
     targets: ['/mixed/one', '/mixed/two'],
   },
   {
@@ -114,33 +216,72 @@ const FIXTURES: Fixture[] = [
     adapters: ADAPTER_NAMES,
     spec: {
       controllers: [
-        { path: 'org/:org', handlers: [{ method: 'GET', path: ['members', 'people'] }, { method: 'POST', path: 'members' }, { method: 'GET', path: ':any' }] },
+        {
+          path: 'org/:org',
+          handlers: [
+            { method: 'GET', path: ['members', 'people'] },
+            { method: 'POST', path: 'members' },
+            { method: 'GET', path: ':any' },
+          ],
+        },
       ],
     },
     targets: ['/org/acme/members', '/org/acme/people', '/org/acme/other', '/org//members'],
   },
-  ...(['caseSensitive', 'ignoreTrailingSlash', 'ignoreDuplicateSlashes', 'useSemicolonDelimiter'] as const).map(
-    (option): Fixture => ({
-      name: `Fastify ${option}`,
-      adapters: ['fastify'],
-      spec: { controllers: [users, { path: 'Mixed', handlers: [{ method: 'GET', path: 'Case' }, { method: 'PUT', path: ':id' }] }], settings: { fastify: { [option]: option !== 'caseSensitive' ? true : false } } },
-      targets: ['/users/me', '/users/me/', '//users/me', '/users//me', '/USERS/ME', '/users/me;a=b', '/mixed/case', '/Mixed/Case', '/mixed/case/', '/Mixed/x;y'],
-    }),
-  ),
+  ...(['caseSensitive', 'ignoreTrailingSlash', 'ignoreDuplicateSlashes', 'useSemicolonDelimiter'] as const).map((option): Fixture => ({
+    name: `Fastify ${option}`,
+    adapters: ['fastify'],
+    spec: {
+      controllers: [
+        users,
+        {
+          path: 'Mixed',
+          handlers: [
+            { method: 'GET', path: 'Case' },
+            { method: 'PUT', path: ':id' },
+          ],
+        },
+      ],
+      settings: { fastify: { [option]: option !== 'caseSensitive' ? true : false } },
+    },
+    targets: [
+      '/users/me',
+      '/users/me/',
+      '//users/me',
+      '/users//me',
+      '/USERS/ME',
+      '/users/me;a=b',
+      '/mixed/case',
+      '/Mixed/Case',
+      '/mixed/case/',
+      '/Mixed/x;y',
+    ],
+  })),
   {
     name: 'Fastify maxParamLength',
     adapters: ['fastify'],
     spec: { controllers: [users], settings: { fastify: { maxParamLength: 5 } } },
     targets: ['/users/12345', '/users/123456', '/users/me'],
   },
-  ...([{ caseSensitive: true }, { strict: true }] as const).map(
-    (express): Fixture => ({
-      name: `Express ${Object.keys(express)[0]} routing`,
-      adapters: ['express'],
-      spec: { controllers: [users, { path: 'Mixed', handlers: [{ method: 'GET', path: 'Case' }, { method: 'PUT', path: 'slash/' }, { method: 'GET', path: ':id' }] }], settings: { express } },
-      targets: ['/users/me', '/users/me/', '/USERS/ME', '/mixed/case', '/Mixed/Case', '/Mixed/slash', '/Mixed/slash/'],
-    }),
-  ),
+  ...([{ caseSensitive: true }, { strict: true }] as const).map((express): Fixture => ({
+    name: `Express ${Object.keys(express)[0]} routing`,
+    adapters: ['express'],
+    spec: {
+      controllers: [
+        users,
+        {
+          path: 'Mixed',
+          handlers: [
+            { method: 'GET', path: 'Case' },
+            { method: 'PUT', path: 'slash/' },
+            { method: 'GET', path: ':id' },
+          ],
+        },
+      ],
+      settings: { express },
+    },
+    targets: ['/users/me', '/users/me/', '/USERS/ME', '/mixed/case', '/Mixed/Case', '/Mixed/slash', '/Mixed/slash/'],
+  })),
 ];
 
 describe.each(ADAPTER_NAMES)('differential routing on %s: fixtures', (adapter) => {
@@ -165,7 +306,14 @@ function routePath(adapter: AdapterName): fc.Arbitrary<string> {
   const middle = fc.oneof({ weight: 3, arbitrary: staticSegment }, { weight: 2, arbitrary: fc.constant(':p') });
   const last =
     adapter === 'express'
-      ? fc.oneof(staticSegment, fc.constant(':p'), fc.constant('*rest'), fc.constant('{*rest}'), fc.constant('x{/:opt}'), fc.constant(':p.json'))
+      ? fc.oneof(
+          staticSegment,
+          fc.constant(':p'),
+          fc.constant('*rest'),
+          fc.constant('{*rest}'),
+          fc.constant('x{/:opt}'),
+          fc.constant(':p.json'),
+        )
       : fc.oneof(staticSegment, fc.constant(':p'), fc.constant('*'), fc.constant(':opt?'), fc.constant(':num(^\\d+$)'));
   return fc.tuple(fc.array(middle, { maxLength: 2 }), last).map(([segments, end]) => {
     let counter = 0;
@@ -176,7 +324,10 @@ function routePath(adapter: AdapterName): fc.Arbitrary<string> {
 function handler(adapter: AdapterName): fc.Arbitrary<HandlerSpec> {
   return fc.record({
     method: fc.constantFrom(...HANDLER_METHODS.filter((method) => adapter === 'express' || method !== 'ALL')),
-    path: fc.oneof({ weight: 4, arbitrary: routePath(adapter) }, { weight: 1, arbitrary: fc.uniqueArray(routePath(adapter), { minLength: 2, maxLength: 2 }) }),
+    path: fc.oneof(
+      { weight: 4, arbitrary: routePath(adapter) },
+      { weight: 1, arbitrary: fc.uniqueArray(routePath(adapter), { minLength: 2, maxLength: 2 }) },
+    ),
   });
 }
 
@@ -221,13 +372,25 @@ function appSpec(adapter: AdapterName): fc.Arbitrary<AppSpec> {
  */
 function probeFor(spec: AppSpec): fc.Arbitrary<Probe> {
   const routes = spec.controllers.flatMap((controller) =>
-    controller.handlers.flatMap((h) => (typeof h.path === 'string' ? [h.path] : [...h.path]).map((path) => ({ method: h.method, path: `${controller.path}/${path}` }))),
+    controller.handlers.flatMap((h) =>
+      (typeof h.path === 'string' ? [h.path] : [...h.path]).map((path) => ({ method: h.method, path: `${controller.path}/${path}` })),
+    ),
   );
   const value = fc.constantFrom('me', 'a', '42', '%61', 'x.json', 'q/r');
-  const method = (own: string) => fc.oneof({ weight: 3, arbitrary: fc.constant(own === 'ALL' ? 'PATCH' : own) }, { weight: 1, arbitrary: fc.constantFrom(...PROBE_METHODS) });
+  const method = (own: string) =>
+    fc.oneof(
+      { weight: 3, arbitrary: fc.constant(own === 'ALL' ? 'PATCH' : own) },
+      { weight: 1, arbitrary: fc.constantFrom(...PROBE_METHODS) },
+    );
   return fc
-    .tuple(fc.constantFrom(...routes), fc.array(value, { minLength: 8, maxLength: 8 }), fc.constantFrom('', '', '', '/', ';k=v', '?q=1', '//', 'UPPER', '%', 'abs'))
-    .chain(([route, values, variation]) => method(route.method).map((chosen) => ({ method: chosen as Probe['method'], target: concreteTarget(route.path, values, variation) })));
+    .tuple(
+      fc.constantFrom(...routes),
+      fc.array(value, { minLength: 8, maxLength: 8 }),
+      fc.constantFrom('', '', '', '/', ';k=v', '?q=1', '//', 'UPPER', '%', 'abs'),
+    )
+    .chain(([route, values, variation]) =>
+      method(route.method).map((chosen) => ({ method: chosen as Probe['method'], target: concreteTarget(route.path, values, variation) })),
+    );
 }
 
 function concreteTarget(path: string, values: readonly string[], variation: string): string {

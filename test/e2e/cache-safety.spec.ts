@@ -25,7 +25,11 @@ const EVIL = 'https://evil.example';
 const PREFLIGHT_VARY = ['origin', 'access-control-request-method', 'access-control-request-headers'];
 
 /** The field names of a Vary header, lower case. */
-const varyNames = (value: string | undefined) => (value ?? '').split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+const varyNames = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
 
 /** Both adapters' response objects take `header(name, value)` and `send(body)`. */
 interface RawReply {
@@ -119,7 +123,12 @@ describe.each(ADAPTERS)('cache-safe and honest answers on %s', (name, adapter) =
     app = undefined;
     handlerRuns.length = 0;
   });
-  const start = async (controllers: Type[], options: CorsModuleOptions, factory: AdapterFactory = adapter, configure?: (app: INestApplication) => void) => {
+  const start = async (
+    controllers: Type[],
+    options: CorsModuleOptions,
+    factory: AdapterFactory = adapter,
+    configure?: (app: INestApplication) => void,
+  ) => {
     app = await createApp({ imports: [CorsModule.forRoot(options)], controllers }, factory, configure);
   };
 
@@ -172,7 +181,11 @@ describe.each(ADAPTERS)('cache-safe and honest answers on %s', (name, adapter) =
 
     it('a PUT preflight announces neither DELETE (its handler sends no credentials) nor, for caching, a header DELETE refuses', async () => {
       await start([TokensController], options);
-      const put = await http().options('/tokens/1').set('Origin', A).set('Access-Control-Request-Method', 'PUT').set('Access-Control-Request-Headers', 'x-token');
+      const put = await http()
+        .options('/tokens/1')
+        .set('Origin', A)
+        .set('Access-Control-Request-Method', 'PUT')
+        .set('Access-Control-Request-Headers', 'x-token');
       expect(put.status).toBe(204);
       expect(put.headers['access-control-allow-methods']).toBe('PUT');
       expect(put.headers['access-control-allow-headers']).toBe('x-token');
@@ -182,7 +195,11 @@ describe.each(ADAPTERS)('cache-safe and honest answers on %s', (name, adapter) =
       const plain = await http().options('/tokens/1').set('Origin', A).set('Access-Control-Request-Method', 'PUT');
       expect(plain.headers['access-control-max-age']).toBe('600');
       expect(plain.headers['access-control-allow-headers']).toBeUndefined();
-      const del = await http().options('/tokens/1').set('Origin', A).set('Access-Control-Request-Method', 'DELETE').set('Access-Control-Request-Headers', 'x-token');
+      const del = await http()
+        .options('/tokens/1')
+        .set('Origin', A)
+        .set('Access-Control-Request-Method', 'DELETE')
+        .set('Access-Control-Request-Headers', 'x-token');
       expect(del.status).toBe(403);
     });
 

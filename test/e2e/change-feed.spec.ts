@@ -48,7 +48,8 @@ describe.each(ADAPTERS)('changeFeed on %s', (_name, adapter: AdapterFactory) => 
       }),
     ),
   ];
-  const status = async (app: INestApplication, origin: string) => (await request(app.getHttpServer()).get('/shop').set('Origin', origin)).status;
+  const status = async (app: INestApplication, origin: string) =>
+    (await request(app.getHttpServer()).get('/shop').set('Origin', origin)).status;
 
   it('applies setOrigins on one instance, and the other instance (forRootAsync) serves the new origins', async () => {
     const feed = new MemoryChangeFeed();
@@ -62,7 +63,9 @@ describe.each(ADAPTERS)('changeFeed on %s', (_name, adapter: AdapterFactory) => 
     await b.get(CorsService).update({ maxAge: 60 });
     await eventually(() => expect(a.get(CorsService).options.maxAge).toBe(60));
     expect(feed.published).toHaveLength(2);
-    expect(logs.lines.filter((line) => line.message.includes('Applied a change from another instance')).map((line) => line.context)).toEqual(['CorsModule', 'CorsModule']);
+    expect(
+      logs.lines.filter((line) => line.message.includes('Applied a change from another instance')).map((line) => line.context),
+    ).toEqual(['CorsModule', 'CorsModule']);
   });
 
   it('subscribes during app.init() and unsubscribes on app.close()', async () => {
@@ -86,7 +89,9 @@ describe.each(ADAPTERS)('changeFeed on %s', (_name, adapter: AdapterFactory) => 
   });
 
   it('refuses a changeFeed that is no feed at startup, and any change of it at run time', async () => {
-    await expect(boot(CorsModule.forRoot({ origin: ['https://old.example'], changeFeed: {} as never }))).rejects.toThrow('changeFeed {} is not a change feed');
+    await expect(boot(CorsModule.forRoot({ origin: ['https://old.example'], changeFeed: {} as never }))).rejects.toThrow(
+      'changeFeed {} is not a change feed',
+    );
     const feed = new MemoryChangeFeed();
     const [a, b] = await pair(feed);
     const cors = a.get(CorsService);
@@ -102,7 +107,9 @@ describe.each(ADAPTERS)('changeFeed on %s', (_name, adapter: AdapterFactory) => 
   it('refuses to publish an origin function, and keeps the policies in force', async () => {
     const feed = new MemoryChangeFeed();
     const [a, b] = await pair(feed);
-    await expect(a.get(CorsService).setOrigins(() => true)).rejects.toThrow('origin is a function, which cannot be sent to the other instances');
+    await expect(a.get(CorsService).setOrigins(() => true)).rejects.toThrow(
+      'origin is a function, which cannot be sent to the other instances',
+    );
     expect(feed.published).toEqual([]);
     for (const app of [a, b]) expect(await status(app, 'https://old.example')).toBe(200);
     expect(await status(a, 'https://any.example')).toBe(403);

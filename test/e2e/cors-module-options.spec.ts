@@ -117,14 +117,24 @@ describe.each(ADAPTERS)('CorsModule options on %s', (_name, adapter: AdapterFact
     });
 
     it('accepts useClass and useExisting factories', async () => {
-      app = await createApp({ imports: [CorsModule.forRootAsync({ useClass: CorsConfigFactory })], controllers: [NotesController] }, adapter);
-      expect((await http().get('/notes').set('Origin', 'https://class.example')).headers['access-control-allow-origin']).toBe('https://class.example');
-      await app.close();
       app = await createApp(
-        { imports: [CorsModule.forRootAsync({ imports: [CorsConfigModule], useExisting: CorsConfigFactory })], controllers: [NotesController] },
+        { imports: [CorsModule.forRootAsync({ useClass: CorsConfigFactory })], controllers: [NotesController] },
         adapter,
       );
-      expect((await http().get('/notes').set('Origin', 'https://class.example')).headers['access-control-allow-origin']).toBe('https://class.example');
+      expect((await http().get('/notes').set('Origin', 'https://class.example')).headers['access-control-allow-origin']).toBe(
+        'https://class.example',
+      );
+      await app.close();
+      app = await createApp(
+        {
+          imports: [CorsModule.forRootAsync({ imports: [CorsConfigModule], useExisting: CorsConfigFactory })],
+          controllers: [NotesController],
+        },
+        adapter,
+      );
+      expect((await http().get('/notes').set('Origin', 'https://class.example')).headers['access-control-allow-origin']).toBe(
+        'https://class.example',
+      );
     });
   });
 
@@ -184,7 +194,11 @@ describe.each(ADAPTERS)('CorsModule options on %s', (_name, adapter: AdapterFact
     it('answers a preflight with the union of the candidate handlers (credentials if any, smallest maxAge)', async () => {
       app = await versioned();
       for (const origin of ['https://v1.example', 'https://v2.example']) {
-        const res = await http().options('/reports').set('Origin', origin).set('Access-Control-Request-Method', 'GET').set('Access-Control-Request-Headers', 'x-api-version');
+        const res = await http()
+          .options('/reports')
+          .set('Origin', origin)
+          .set('Access-Control-Request-Method', 'GET')
+          .set('Access-Control-Request-Headers', 'x-api-version');
         expect(res.status).toBe(204);
         expect(res.headers['access-control-allow-origin']).toBe(origin);
         expect(res.headers['access-control-max-age']).toBe(origin === 'https://v1.example' ? '300' : '60');
@@ -221,7 +235,10 @@ describe.each(ADAPTERS)('CorsModule options on %s', (_name, adapter: AdapterFact
   describe('responseInterceptor', () => {
     it('can be left out: Vary: Origin stays when a handler sets its own Vary, with the interceptor or without', async () => {
       for (const responseInterceptor of [true, false]) {
-        app = await createApp({ imports: [CorsModule.forRoot({ origin: APP, responseInterceptor })], controllers: [OwnVaryController] }, adapter);
+        app = await createApp(
+          { imports: [CorsModule.forRoot({ origin: APP, responseInterceptor })], controllers: [OwnVaryController] },
+          adapter,
+        );
         const res = await http().get('/own-vary').set('Origin', APP);
         expect(res.headers['access-control-allow-origin']).toBe(APP);
         expect(res.headers.vary).toBe('Accept-Encoding, Origin');
@@ -232,7 +249,10 @@ describe.each(ADAPTERS)('CorsModule options on %s', (_name, adapter: AdapterFact
 
   describe('module-only options', () => {
     it('rejectDisallowedOrigins: false runs the handler and sends no CORS headers', async () => {
-      app = await createApp({ imports: [CorsModule.forRoot({ origin: APP, rejectDisallowedOrigins: false })], controllers: [NotesController] }, adapter);
+      app = await createApp(
+        { imports: [CorsModule.forRoot({ origin: APP, rejectDisallowedOrigins: false })], controllers: [NotesController] },
+        adapter,
+      );
       const res = await http().post('/notes').set('Origin', 'https://evil.example');
       expect(res.status).toBe(201);
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
@@ -242,11 +262,17 @@ describe.each(ADAPTERS)('CorsModule options on %s', (_name, adapter: AdapterFact
     });
 
     it("unknownRoutes: 'deny' refuses CORS on paths Nest does not know; 'skip' leaves them alone", async () => {
-      app = await createApp({ imports: [CorsModule.forRoot({ origin: APP, unknownRoutes: 'deny' })], controllers: [NotesController] }, adapter);
+      app = await createApp(
+        { imports: [CorsModule.forRoot({ origin: APP, unknownRoutes: 'deny' })], controllers: [NotesController] },
+        adapter,
+      );
       expect((await http().options('/graphql').set('Origin', APP).set('Access-Control-Request-Method', 'POST')).status).toBe(403);
       expect((await http().options('/notes').set('Origin', APP).set('Access-Control-Request-Method', 'POST')).status).toBe(204);
       await app.close();
-      app = await createApp({ imports: [CorsModule.forRoot({ origin: APP, unknownRoutes: 'skip' })], controllers: [NotesController] }, adapter);
+      app = await createApp(
+        { imports: [CorsModule.forRoot({ origin: APP, unknownRoutes: 'skip' })], controllers: [NotesController] },
+        adapter,
+      );
       const skipped = await http().options('/graphql').set('Origin', APP).set('Access-Control-Request-Method', 'POST');
       expect(skipped.status).toBe(404);
       expect(skipped.headers['access-control-allow-origin']).toBeUndefined();
@@ -267,7 +293,9 @@ describe.each(ADAPTERS)('CorsModule options on %s', (_name, adapter: AdapterFact
         }
       }
       app = await createApp({ imports: [CorsModule.forRoot({})], controllers: [OpenController] }, adapter);
-      expect((await http().get('/open').set('Origin', 'https://partner.example')).headers['access-control-allow-origin']).toBe('https://partner.example');
+      expect((await http().get('/open').set('Origin', 'https://partner.example')).headers['access-control-allow-origin']).toBe(
+        'https://partner.example',
+      );
       expect((await http().get('/open/closed').set('Origin', 'https://partner.example')).status).toBe(403);
     });
   });

@@ -7,7 +7,12 @@ import { configureFixture, fixtureModule } from './fixture/fixture.module.js';
 
 const APP = 'https://app.example';
 /** Access-Control-Allow-Methods as a sorted list: its order is not part of the contract. */
-const methodSet = (header: string | undefined) => (header ?? '').split(',').map((method) => method.trim()).filter(Boolean).sort();
+const methodSet = (header: string | undefined) =>
+  (header ?? '')
+    .split(',')
+    .map((method) => method.trim())
+    .filter(Boolean)
+    .sort();
 const EVIL = 'https://evil.example';
 
 describe.each(ADAPTERS)('CorsModule on %s', (_name, adapter) => {
@@ -213,11 +218,15 @@ describe.each(ADAPTERS)('CorsModule on %s', (_name, adapter) => {
     });
 
     it('keep CORS headers on an @Sse stream', async () => {
-      const res = await http().get('/api/v1/cats/events/stream').set('Origin', APP).buffer(true).parse((response, done) => {
-        let body = '';
-        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        response.on('end', () => done(null, body));
-      });
+      const res = await http()
+        .get('/api/v1/cats/events/stream')
+        .set('Origin', APP)
+        .buffer(true)
+        .parse((response, done) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => done(null, body));
+        });
       expect(res.headers['access-control-allow-origin']).toBe(APP);
       expect(String(res.body)).toContain('"index":1');
     });
@@ -228,7 +237,7 @@ describe.each(ADAPTERS)('CorsModule on %s', (_name, adapter) => {
       expect(res.headers.vary).toMatch(/\bOrigin\b/);
     });
 
-    it("send ACAO * without credentials where the policy is *, with Vary: Origin since same-origin and refused requests get other answers", async () => {
+    it('send ACAO * without credentials where the policy is *, with Vary: Origin since same-origin and refused requests get other answers', async () => {
       const res = await http().get('/api/v1/items/3').set('Origin', 'https://anyone.example');
       expect(res.headers['access-control-allow-origin']).toBe('*');
       expect(res.headers['access-control-allow-credentials']).toBeUndefined();
@@ -296,7 +305,11 @@ describe.each(ADAPTERS)('CorsModule on %s', (_name, adapter) => {
     });
 
     it('ignore X-Forwarded-Host unless the adapter trusts proxies', async () => {
-      const res = await http().post('/api/v1/cats').set('Host', 'internal:3000').set('X-Forwarded-Host', 'evil.example').set('Origin', EVIL);
+      const res = await http()
+        .post('/api/v1/cats')
+        .set('Host', 'internal:3000')
+        .set('X-Forwarded-Host', 'evil.example')
+        .set('Origin', EVIL);
       expect(res.status).toBe(403);
     });
   });

@@ -11,25 +11,37 @@ const tenants = new Set(['https://acme.example']);
 @Controller('tenants')
 @Cors({ origin: async (origin: string) => (lookups.push(origin), tenants.has(origin)) })
 class TenantsController {
-  @Get() list() { return ['tenant']; }
+  @Get() list() {
+    return ['tenant'];
+  }
 
   @Get('slow')
   @Cors({ origin: () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 500)) })
-  slow() { return ['slow']; }
+  slow() {
+    return ['slow'];
+  }
 
   @Get('rejecting')
   @Cors({ origin: () => Promise.reject(new Error('config service unreachable')) })
-  rejecting() { return ['never']; }
+  rejecting() {
+    return ['never'];
+  }
 
   @Get('sloppy')
   @Cors({ origin: (() => 'yes') as unknown as () => boolean })
-  sloppy() { return ['never']; }
+  sloppy() {
+    return ['never'];
+  }
 }
 
 @Controller('shop')
 class ShopController {
-  @Get() list() { return ['item']; }
-  @Put(':id') @Cors({ methods: ['PUT'], maxAge: 30 }) update() { return { ok: true }; }
+  @Get() list() {
+    return ['item'];
+  }
+  @Put(':id') @Cors({ methods: ['PUT'], maxAge: 30 }) update() {
+    return { ok: true };
+  }
 }
 
 describe.each(ADAPTERS)('dynamic origins, reconfiguration and explain mode on %s', (_name, adapter: AdapterFactory) => {
@@ -42,7 +54,9 @@ describe.each(ADAPTERS)('dynamic origins, reconfiguration and explain mode on %s
   });
   const start = async (options: Parameters<typeof CorsModule.forRoot>[0]) => {
     logs = new LogCapture();
-    app = await createApp({ imports: [CorsModule.forRoot(options)], controllers: [TenantsController, ShopController] }, adapter, (nest) => nest.useLogger(logs));
+    app = await createApp({ imports: [CorsModule.forRoot(options)], controllers: [TenantsController, ShopController] }, adapter, (nest) =>
+      nest.useLogger(logs),
+    );
     return app;
   };
   const http = () => request(app!.getHttpServer());
@@ -73,7 +87,8 @@ describe.each(ADAPTERS)('dynamic origins, reconfiguration and explain mode on %s
       await start({ originCache: { max: 2, ttl: 60_000 } });
       for (let i = 0; i < 3; i++) await http().get('/tenants').set('Origin', 'https://acme.example');
       expect(lookups).toEqual(['https://acme.example']);
-      for (const origin of ['https://b.example', 'https://c.example', 'https://acme.example']) await http().get('/tenants').set('Origin', origin);
+      for (const origin of ['https://b.example', 'https://c.example', 'https://acme.example'])
+        await http().get('/tenants').set('Origin', origin);
       expect(lookups).toEqual(['https://acme.example', 'https://b.example', 'https://c.example', 'https://acme.example']);
     });
 
@@ -133,7 +148,9 @@ describe.each(ADAPTERS)('dynamic origins, reconfiguration and explain mode on %s
   describe('explain mode (debug: true)', () => {
     it('lists every route with its effective policy at startup', async () => {
       await start({ origin: ['https://a.example'], debug: true });
-      expect(logs.find('debug', 'Mapped {/shop/:id, PUT} ShopController.update: origin https://a.example, methods PUT, maxAge 30')).toHaveLength(1);
+      expect(
+        logs.find('debug', 'Mapped {/shop/:id, PUT} ShopController.update: origin https://a.example, methods PUT, maxAge 30'),
+      ).toHaveLength(1);
       expect(logs.find('debug', 'Mapped {/tenants, GET} TenantsController.list: origin function')).toHaveLength(1);
     });
 
@@ -144,9 +161,15 @@ describe.each(ADAPTERS)('dynamic origins, reconfiguration and explain mode on %s
         await http().options('/shop/1').set('Origin', 'https://a.example').set('Access-Control-Request-Method', 'DELETE');
         await http().get('/shop').set('Origin', 'https://x.example');
       }
-      expect(logs.find('debug', 'Rejected preflight PUT /shop/1 from https://x.example: origin not allowed (policy ShopController.update)')).toHaveLength(1);
-      expect(logs.find('debug', 'Rejected preflight DELETE /shop/1 from https://a.example: no handler for method DELETE on this path')).toHaveLength(1);
-      expect(logs.find('debug', 'Rejected request GET /shop from https://x.example: origin not allowed (policy ShopController.list)')).toHaveLength(1);
+      expect(
+        logs.find('debug', 'Rejected preflight PUT /shop/1 from https://x.example: origin not allowed (policy ShopController.update)'),
+      ).toHaveLength(1);
+      expect(
+        logs.find('debug', 'Rejected preflight DELETE /shop/1 from https://a.example: no handler for method DELETE on this path'),
+      ).toHaveLength(1);
+      expect(
+        logs.find('debug', 'Rejected request GET /shop from https://x.example: origin not allowed (policy ShopController.list)'),
+      ).toHaveLength(1);
     });
 
     it('caps the lines a flood of distinct origins can write', async () => {

@@ -79,5 +79,8 @@ export function send(port: number, method: string, path: string, headers: Record
 
 /** `Vary` as a list of lower-case names. */
 export function varyList(vary: string | undefined): string[] {
-  return (vary ?? '').split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  return (vary ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
 }

@@ -29,7 +29,9 @@ class CountingGateway implements OnGatewayConnection {
 /** The main namespace on the HTTP server's port: the module options. */
 @WebSocketGateway()
 class EventsGateway extends CountingGateway {
-  @SubscribeMessage('ping') ping() { return 'pong'; }
+  @SubscribeMessage('ping') ping() {
+    return 'pong';
+  }
 }
 
 /** A namespace of the same server with its own policy. */
@@ -147,7 +149,9 @@ describe.each(ADAPTERS)('Socket.IO gateways on %s', (_name, adapter: AdapterFact
       // GET is not announced: the server's @Cors(false) namespace would not approve it.
       expect(res.headers['access-control-allow-methods']).toBe('POST');
       expect(res.headers['access-control-allow-headers']).toBe('x-token');
-      expect(varyList(res.headers.vary as string)).toEqual(expect.arrayContaining(['origin', 'access-control-request-method', 'access-control-request-headers']));
+      expect(varyList(res.headers.vary as string)).toEqual(
+        expect.arrayContaining(['origin', 'access-control-request-method', 'access-control-request-headers']),
+      );
 
       const refused = await send(port, 'OPTIONS', HANDSHAKE, { ...preflight, Origin: EVIL });
       expect(refused.status).toBe(403);
@@ -162,7 +166,9 @@ describe.each(ADAPTERS)('Socket.IO gateways on %s', (_name, adapter: AdapterFact
     try {
       expect(await socketIo(url, 'websocket', 'https://new.example')).toEqual({ connected: true });
       expect(await socketIo(url, 'polling', APP)).toMatchObject({ connected: false });
-      expect((await send(port, 'GET', HANDSHAKE, { Origin: 'https://new.example' })).headers['access-control-allow-origin']).toBe('https://new.example');
+      expect((await send(port, 'GET', HANDSHAKE, { Origin: 'https://new.example' })).headers['access-control-allow-origin']).toBe(
+        'https://new.example',
+      );
       expect(connected('EventsGateway')).toBe(1);
     } finally {
       await cors.setOrigins(before!);
@@ -179,16 +185,26 @@ describe('Socket.IO gateways in the explain log', () => {
   it('lists each gateway’s policy at startup and explains a refused handshake', async () => {
     const logs = new LogCapture();
     const [, adapter] = ADAPTERS[0];
-    app = await createApp({ imports: [CorsModule.forRoot({ origin: [APP], debug: true })], providers: [EventsGateway, PartnerGateway] }, adapter, (nest) => {
-      nest.useLogger(logs);
-      nest.useWebSocketAdapter(new CorsIoAdapter(nest));
-    });
+    app = await createApp(
+      { imports: [CorsModule.forRoot({ origin: [APP], debug: true })], providers: [EventsGateway, PartnerGateway] },
+      adapter,
+      (nest) => {
+        nest.useLogger(logs);
+        nest.useWebSocketAdapter(new CorsIoAdapter(nest));
+      },
+    );
     await app.listen(0, '127.0.0.1');
     const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    expect(logs.find('debug', 'Gateway EventsGateway {HTTP server port}: origin https://app.example, methods GET,HEAD,PUT,PATCH,POST,DELETE')).toHaveLength(1);
-    expect(logs.find('debug', 'Gateway PartnerGateway {HTTP server port, namespace /partner}: origin https://partner.example')).toHaveLength(1);
+    expect(
+      logs.find('debug', 'Gateway EventsGateway {HTTP server port}: origin https://app.example, methods GET,HEAD,PUT,PATCH,POST,DELETE'),
+    ).toHaveLength(1);
+    expect(
+      logs.find('debug', 'Gateway PartnerGateway {HTTP server port, namespace /partner}: origin https://partner.example'),
+    ).toHaveLength(1);
     expect(await socketIo(`${url}/partner`, 'websocket', APP)).toMatchObject({ connected: false });
-    expect(logs.find('debug', 'Rejected connection to namespace /partner from https://app.example: origin not allowed (policy PartnerGateway)')).toHaveLength(1);
+    expect(
+      logs.find('debug', 'Rejected connection to namespace /partner from https://app.example: origin not allowed (policy PartnerGateway)'),
+    ).toHaveLength(1);
   });
 });
 
@@ -198,7 +214,9 @@ describe('Socket.IO gateway configuration', () => {
 
   @WebSocketGateway({ namespace: 'chat' })
   class MethodCorsGateway {
-    @SubscribeMessage('say') @Cors(APP) say() { return 'ok'; }
+    @SubscribeMessage('say') @Cors(APP) say() {
+      return 'ok';
+    }
   }
 
   @WebSocketGateway({ namespace: 'plain' })
@@ -207,11 +225,15 @@ describe('Socket.IO gateway configuration', () => {
 
   it('fails app.init() for cors in the gateway options and @Cors() on a gateway method', async () => {
     const [, adapter] = ADAPTERS[0];
-    const failure = createApp({ imports: [CorsModule.forRoot({ origin: [APP] })], providers: [SelfCorsGateway, MethodCorsGateway] }, adapter, (nest) =>
-      nest.useWebSocketAdapter(new CorsIoAdapter(nest)),
+    const failure = createApp(
+      { imports: [CorsModule.forRoot({ origin: [APP] })], providers: [SelfCorsGateway, MethodCorsGateway] },
+      adapter,
+      (nest) => nest.useWebSocketAdapter(new CorsIoAdapter(nest)),
     );
     await expect(failure).rejects.toThrow(CorsConfigurationError);
-    await expect(failure).rejects.toThrow(/SelfCorsGateway: @WebSocketGateway\(\{ cors \}\) sets a second CORS policy[^\n]*\n\s+Fix: remove cors from @WebSocketGateway\(\)/);
+    await expect(failure).rejects.toThrow(
+      /SelfCorsGateway: @WebSocketGateway\(\{ cors \}\) sets a second CORS policy[^\n]*\n\s+Fix: remove cors from @WebSocketGateway\(\)/,
+    );
     await expect(failure).rejects.toThrow(/MethodCorsGateway\.say: @Cors\(\) on a gateway method has no effect/);
   });
 
@@ -220,7 +242,9 @@ describe('Socket.IO gateway configuration', () => {
     const failure = createApp({ imports: [CorsModule.forRoot({ origin: [APP] })], providers: [PlainAdapterGateway] }, adapter, (nest) =>
       nest.useWebSocketAdapter(new IoAdapter(nest)),
     );
-    await expect(failure).rejects.toThrow(/PlainAdapterGateway: @Cors\(\) has no effect: the app's WebSocket adapter \(IoAdapter\) does not apply it[^\n]*\n\s+Fix: call app\.useWebSocketAdapter\(new CorsIoAdapter\(app\)\)/);
+    await expect(failure).rejects.toThrow(
+      /PlainAdapterGateway: @Cors\(\) has no effect: the app's WebSocket adapter \(IoAdapter\) does not apply it[^\n]*\n\s+Fix: call app\.useWebSocketAdapter\(new CorsIoAdapter\(app\)\)/,
+    );
   });
 
   it('needs CorsModule', async () => {

@@ -40,7 +40,13 @@ describe.each(DRIVERS)('GraphQL with %s', (_name, adapter, graphql) => {
   beforeAll(async () => {
     app = await createApp(
       {
-        imports: [CorsModule.forRoot({ origin: [APP], paths: [{ path: '/graphql', origin: [APP, TOOLS], credentials: true, allowedHeaders: ['Content-Type'] }] }), graphql],
+        imports: [
+          CorsModule.forRoot({
+            origin: [APP],
+            paths: [{ path: '/graphql', origin: [APP, TOOLS], credentials: true, allowedHeaders: ['Content-Type'] }],
+          }),
+          graphql,
+        ],
         providers: [HelloResolver],
       },
       adapter,
@@ -61,7 +67,12 @@ describe.each(DRIVERS)('GraphQL with %s', (_name, adapter, graphql) => {
     expect(preflight.headers['access-control-allow-origin']).toBe(TOOLS);
     expect(preflight.headers['access-control-allow-credentials']).toBe('true');
     expect(preflight.headers['access-control-allow-headers']).toBe('Content-Type');
-    const post = await http().post('/graphql').set('Origin', TOOLS).set('Cookie', 'sid=1').set('Content-Type', 'application/json').send(query);
+    const post = await http()
+      .post('/graphql')
+      .set('Origin', TOOLS)
+      .set('Cookie', 'sid=1')
+      .set('Content-Type', 'application/json')
+      .send(query);
     expect(post.status).toBe(200);
     expect(post.body).toEqual({ data: { hello: 'world' } });
     expect(post.headers['access-control-allow-origin']).toBe(TOOLS);
@@ -71,7 +82,11 @@ describe.each(DRIVERS)('GraphQL with %s', (_name, adapter, graphql) => {
   });
 
   it('refuses a disallowed origin, preflight and POST, before the resolver runs', async () => {
-    const preflight = await http().options('/graphql').set('Origin', EVIL).set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', 'content-type');
+    const preflight = await http()
+      .options('/graphql')
+      .set('Origin', EVIL)
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'content-type');
     expect(preflight.status).toBe(403);
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
     const post = await http().post('/graphql').set('Origin', EVIL).set('Content-Type', 'application/json').send(query);

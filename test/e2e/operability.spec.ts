@@ -109,12 +109,18 @@ describe.each(ADAPTERS)('operable in production on %s', (_name, adapter) => {
     it('count preflights and requests by kind, outcome, reason and policy', async () => {
       await start({});
       await http().options('/items/1').set('Origin', A).set('Access-Control-Request-Method', 'PUT');
-      await http().options('/items/1').set('Origin', A).set('Access-Control-Request-Method', 'PUT').set('Access-Control-Request-Headers', 'x-token');
+      await http()
+        .options('/items/1')
+        .set('Origin', A)
+        .set('Access-Control-Request-Method', 'PUT')
+        .set('Access-Control-Request-Headers', 'x-token');
       await http().get('/items/1').set('Origin', A);
       await http().get('/items/1').set('Origin', A);
       await http().get('/items/1').set('Origin', EVIL);
       const { resourceMetrics } = await reader.collect();
-      const metric = resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics).find((candidate) => candidate.descriptor.name === 'nest_cors.decisions');
+      const metric = resourceMetrics.scopeMetrics
+        .flatMap((scope) => scope.metrics)
+        .find((candidate) => candidate.descriptor.name === 'nest_cors.decisions');
       const counts = Object.fromEntries(
         ((metric?.dataPoints ?? []) as DataPoint<number>[]).map((point) => [Object.values(point.attributes).join(' '), point.value]),
       );

@@ -41,8 +41,19 @@ describe.each(ADAPTERS)('the paths option on %s', (_name, adapter) => {
   });
 
   it('gives paths no Nest handler serves their own policy, merged over the module options', async () => {
-    await start({ origin: [APP], maxAge: 60, paths: [{ path: '/graphql', origin: [APP, TOOLS], credentials: true }, { path: '/assets/*file', origin: '*' }] });
-    const preflight = await http().options('/graphql').set('Origin', TOOLS).set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', 'content-type');
+    await start({
+      origin: [APP],
+      maxAge: 60,
+      paths: [
+        { path: '/graphql', origin: [APP, TOOLS], credentials: true },
+        { path: '/assets/*file', origin: '*' },
+      ],
+    });
+    const preflight = await http()
+      .options('/graphql')
+      .set('Origin', TOOLS)
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'content-type');
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe(TOOLS);
     expect(preflight.headers['access-control-allow-credentials']).toBe('true');
@@ -62,11 +73,31 @@ describe.each(ADAPTERS)('the paths option on %s', (_name, adapter) => {
   });
 
   it.each([
-    ['a path a Nest handler serves', [{ path: '/cats', origin: TOOLS }], /paths\[0\] \(\/cats\): path "\/cats" overlaps a route of the app: GET \/cats is served by CatsController\.list/],
-    ['a pattern covering a Nest route', [{ path: '/*rest', origin: TOOLS }], /paths\[0\] \(\/\*rest\): path "\/\*rest" overlaps a route of the app/],
-    ['a path without a leading slash', [{ path: 'graphql', origin: TOOLS }], /paths\[0\] \(graphql\): path "graphql" is not a path pattern starting with "\/"/],
-    ['a pattern path-to-regexp refuses', [{ path: '/files/*', origin: TOOLS }], /paths\[0\] \(\/files\/\*\): path "\/files\/\*" is not a path-to-regexp 8 pattern/],
-    ['an unknown option in an entry', [{ path: '/graphql', origins: [TOOLS] }], /paths\[0\] \(\/graphql\): unknown option "origins"[\s\S]*did you mean "origin"/],
+    [
+      'a path a Nest handler serves',
+      [{ path: '/cats', origin: TOOLS }],
+      /paths\[0\] \(\/cats\): path "\/cats" overlaps a route of the app: GET \/cats is served by CatsController\.list/,
+    ],
+    [
+      'a pattern covering a Nest route',
+      [{ path: '/*rest', origin: TOOLS }],
+      /paths\[0\] \(\/\*rest\): path "\/\*rest" overlaps a route of the app/,
+    ],
+    [
+      'a path without a leading slash',
+      [{ path: 'graphql', origin: TOOLS }],
+      /paths\[0\] \(graphql\): path "graphql" is not a path pattern starting with "\/"/,
+    ],
+    [
+      'a pattern path-to-regexp refuses',
+      [{ path: '/files/*', origin: TOOLS }],
+      /paths\[0\] \(\/files\/\*\): path "\/files\/\*" is not a path-to-regexp 8 pattern/,
+    ],
+    [
+      'an unknown option in an entry',
+      [{ path: '/graphql', origins: [TOOLS] }],
+      /paths\[0\] \(\/graphql\): unknown option "origins"[\s\S]*did you mean "origin"/,
+    ],
   ])('fails app.init() for %s', async (_label, paths, message) => {
     await expect(start({ origin: [APP], paths: paths as CorsModuleOptions['paths'] })).rejects.toThrow(CorsConfigurationError);
     await expect(start({ origin: [APP], paths: paths as CorsModuleOptions['paths'] })).rejects.toThrow(message);

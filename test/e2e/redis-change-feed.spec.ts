@@ -69,17 +69,23 @@ describe.each(ADAPTERS)('RedisCorsChangeFeed with a real redis-server, two insta
       CorsModule.forRootAsync({
         imports: [RedisClientsModule.with(b)],
         inject: [REDIS],
-        useFactory: (clients: Clients): CorsModuleOptions => ({ origin: ['https://old.example'], changeFeed: new RedisCorsChangeFeed({ ...clients, channel }) }),
+        useFactory: (clients: Clients): CorsModuleOptions => ({
+          origin: ['https://old.example'],
+          changeFeed: new RedisCorsChangeFeed({ ...clients, channel }),
+        }),
       }),
     ]) {
       apps.push(await createApp({ imports: [cors], controllers: [ShopController] }, adapter, (nest) => nest.useLogger(logs)));
     }
     return { apps, publisher: a.publisher };
   };
-  const status = async (app: INestApplication, origin: string) => (await request(app.getHttpServer()).get('/shop').set('Origin', origin)).status;
+  const status = async (app: INestApplication, origin: string) =>
+    (await request(app.getHttpServer()).get('/shop').set('Origin', origin)).status;
 
   it('setOrigins on one instance: the other serves the new origin, and refuses the old one, within one second', async () => {
-    const { apps: [a, b] } = await boot(`nest-cors-test:${name}:origins`);
+    const {
+      apps: [a, b],
+    } = await boot(`nest-cors-test:${name}:origins`);
     expect(await status(b, 'https://new.example')).toBe(403);
     const started = performance.now();
     await a.get(CorsService).setOrigins(['https://new.example', /^https:\/\/pr-\d+\.example$/]);
@@ -94,7 +100,10 @@ describe.each(ADAPTERS)('RedisCorsChangeFeed with a real redis-server, two insta
 
   it('logs and ignores a malformed message on the channel, and keeps following it', async () => {
     const channel = `nest-cors-test:${name}:malformed`;
-    const { apps: [a, b], publisher } = await boot(channel);
+    const {
+      apps: [a, b],
+      publisher,
+    } = await boot(channel);
     await publisher.publish(channel, '{"nestCorsChange":1,"source":"x"}');
     await eventually(() => expect(logs.find('warn', 'Ignored a malformed message from the change feed')).toHaveLength(2));
     await b.get(CorsService).setOrigins(['https://new.example']);

@@ -41,7 +41,12 @@ describe.each(ADAPTER_NAMES)('routing as the adapter routes, on %s', (adapter) =
       ['/colon/a:b', 'C3.h0'],
     ]) {
       const response = await send(port, 'GET', target, { origin: originOf(handler) });
-      expect([target, response.status, response.body, response.headers['access-control-allow-origin']]).toEqual([target, 200, handler, originOf(handler)]);
+      expect([target, response.status, response.body, response.headers['access-control-allow-origin']]).toEqual([
+        target,
+        200,
+        handler,
+        originOf(handler),
+      ]);
       expect((await preflight(port, target, originOf(handler), 'GET')).status).toBe(204);
     }
   });
@@ -49,7 +54,17 @@ describe.each(ADAPTER_NAMES)('routing as the adapter routes, on %s', (adapter) =
   it('applies the policy of the route the adapter prefers when a parameter and a static path overlap', async () => {
     // `PUT :id` (allows C0.h0's origin) is declared before `PUT me` (C0.h1's): Express runs the
     // first registered, Fastify the static one, whatever the order.
-    const port = await start({ controllers: [{ path: 'users', handlers: [{ method: 'PUT', path: ':id' }, { method: 'PUT', path: 'me' }] }] });
+    const port = await start({
+      controllers: [
+        {
+          path: 'users',
+          handlers: [
+            { method: 'PUT', path: ':id' },
+            { method: 'PUT', path: 'me' },
+          ],
+        },
+      ],
+    });
     const [serving, other] = adapter === 'express' ? ['C0.h0', 'C0.h1'] : ['C0.h1', 'C0.h0'];
     expect((await preflight(port, '/users/me', originOf(serving), 'PUT')).status).toBe(204);
     const request = await send(port, 'PUT', '/users/me', { origin: originOf(serving) });
@@ -59,7 +74,18 @@ describe.each(ADAPTER_NAMES)('routing as the adapter routes, on %s', (adapter) =
   });
 
   it('routes percent-encoded and absolute-form request targets as the adapter does', async () => {
-    const port = await start({ controllers: [{ path: '', handlers: [{ method: 'POST', path: 'café' }, { method: 'PUT', path: 'users/:id' }, { method: 'PUT', path: 'users/me' }] }] });
+    const port = await start({
+      controllers: [
+        {
+          path: '',
+          handlers: [
+            { method: 'POST', path: 'café' },
+            { method: 'PUT', path: 'users/:id' },
+            { method: 'PUT', path: 'users/me' },
+          ],
+        },
+      ],
+    });
     // Fastify decodes the path before routing; Express matches the encoded path as it is, so no
     // handler serves it there and the module options apply.
     const cafe = await send(port, 'POST', '/caf%C3%A9', { origin: originOf('C0.h0') });
@@ -73,7 +99,9 @@ describe.each(ADAPTER_NAMES)('routing as the adapter routes, on %s', (adapter) =
   });
 
   it('never lets a refused origin run a handler through an encoded path, even with unknownRoutes skip', async () => {
-    booted = await boot({ controllers: [{ path: '', handlers: [{ method: 'POST', path: 'cats/:id' }] }] }, adapter, true, { unknownRoutes: 'skip' });
+    booted = await boot({ controllers: [{ path: '', handlers: [{ method: 'POST', path: 'cats/:id' }] }] }, adapter, true, {
+      unknownRoutes: 'skip',
+    });
     const port = booted.port!;
     // Fastify serves /%63ats/1 with cats/:id, whose policy refuses the origin; Express serves
     // nothing there, which nest-cors leaves alone.
@@ -84,7 +112,18 @@ describe.each(ADAPTER_NAMES)('routing as the adapter routes, on %s', (adapter) =
 
   it('lists in Access-Control-Allow-Methods no method whose own handler refuses the origin (@All beside a method route)', async () => {
     // Fastify takes no @All() beside a method route on one path; a DELETE route stands in for it.
-    const port = await start({ controllers: [{ path: 'mixed', handlers: [{ method: 'GET', path: 'one' }, { method: 'PUT', path: 'one' }, { method: adapter === 'express' ? 'ALL' : 'DELETE', path: 'one' }] }] });
+    const port = await start({
+      controllers: [
+        {
+          path: 'mixed',
+          handlers: [
+            { method: 'GET', path: 'one' },
+            { method: 'PUT', path: 'one' },
+            { method: adapter === 'express' ? 'ALL' : 'DELETE', path: 'one' },
+          ],
+        },
+      ],
+    });
     const answer = await preflight(port, '/mixed/one', originOf('C0.h2'), 'DELETE');
     expect(answer.status).toBe(204);
     expect(answer.headers['access-control-allow-methods']).toBe('DELETE');

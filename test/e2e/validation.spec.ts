@@ -47,11 +47,23 @@ describe.each(ADAPTERS)('startup validation on %s', (_name, adapter) => {
     ['lower-case methods', { origin: APP, methods: ['get', 'put'] }, /method get has lower-case letters[\s\S]*Fix: write \["GET","PUT"\]/],
     ['an originTimeout Node cannot honour', { origin: APP, originTimeout: 2 ** 31 }, /originTimeout 2147483648 is above 2147483647 ms/],
     ['a maxAge no browser keeps', { origin: APP, maxAge: 1e21 }, /maxAge 1e\+21 is above 86400[\s\S]*Fix: write maxAge: 7200/],
-    ['an IPv4 address a browser writes otherwise', { origin: ['http://127.1'] }, /origin "http:\/\/127\.1"[\s\S]*Fix: write "http:\/\/127\.0\.0\.1"/],
-    ['a hexadecimal IPv4 address', { origin: ['http://0x7f.0.0.1'] }, /origin "http:\/\/0x7f\.0\.0\.1"[\s\S]*Fix: write "http:\/\/127\.0\.0\.1"/],
+    [
+      'an IPv4 address a browser writes otherwise',
+      { origin: ['http://127.1'] },
+      /origin "http:\/\/127\.1"[\s\S]*Fix: write "http:\/\/127\.0\.0\.1"/,
+    ],
+    [
+      'a hexadecimal IPv4 address',
+      { origin: ['http://0x7f.0.0.1'] },
+      /origin "http:\/\/0x7f\.0\.0\.1"[\s\S]*Fix: write "http:\/\/127\.0\.0\.1"/,
+    ],
     ['an uncompressed IPv6 address', { origin: ['http://[0:0:0:0:0:0:0:1]'] }, /Fix: write "http:\/\/\[::1\]"/],
     ['invalid punycode', { origin: ['http://xn--f'] }, /origin "http:\/\/xn--f"/],
-    ['a wildcard over suffixes anyone can register', { origin: ['https://*.amazonaws.com'] }, /https:\/\/\*\.amazonaws\.com[\s\S]*s3\.amazonaws\.com|amazonaws\.com[\s\S]*anyone/],
+    [
+      'a wildcard over suffixes anyone can register',
+      { origin: ['https://*.amazonaws.com'] },
+      /https:\/\/\*\.amazonaws\.com[\s\S]*s3\.amazonaws\.com|amazonaws\.com[\s\S]*anyone/,
+    ],
     ['a fix that must itself be valid', { origin: [' https://B.example'] }, /Fix: write "https:\/\/b\.example"/],
   ])('fails app.init() for %s, naming the fix', async (_label, options, message) => {
     const failure = start(options as CorsModuleOptions);
@@ -87,10 +99,22 @@ describe.each(ADAPTERS)('startup validation on %s', (_name, adapter) => {
   it('answers a header list at the empty-element cap the same whether the policy lists headers or reflects them', async () => {
     for (const value of [','.repeat(16), `a${','.repeat(17)}`, ','.repeat(15)]) {
       await start({ origin: APP });
-      const reflected = (await http().options('/items/1').set('Origin', APP).set('Access-Control-Request-Method', 'PUT').set('Access-Control-Request-Headers', value)).status;
+      const reflected = (
+        await http()
+          .options('/items/1')
+          .set('Origin', APP)
+          .set('Access-Control-Request-Method', 'PUT')
+          .set('Access-Control-Request-Headers', value)
+      ).status;
       await app!.close();
       await start({ origin: APP, allowedHeaders: ['a'] });
-      const listed = (await http().options('/items/1').set('Origin', APP).set('Access-Control-Request-Method', 'PUT').set('Access-Control-Request-Headers', value)).status;
+      const listed = (
+        await http()
+          .options('/items/1')
+          .set('Origin', APP)
+          .set('Access-Control-Request-Method', 'PUT')
+          .set('Access-Control-Request-Headers', value)
+      ).status;
       await app!.close();
       app = undefined;
       expect({ value, listed }).toEqual({ value, listed: reflected });

@@ -68,9 +68,14 @@ const options: fc.Arbitrary<CorsOptions> = fc.record(
   { requiredKeys: ['origin'] },
 );
 /** Only options that pass startup validation, as the module would compile them. */
-const validOptions = options.filter((candidate) => checkOptionFields(candidate, 'test', false).length === 0 && checkCombination(candidate).length === 0);
+const validOptions = options.filter(
+  (candidate) => checkOptionFields(candidate, 'test', false).length === 0 && checkCombination(candidate).length === 0,
+);
 const route = (policyOptions: CorsOptions | false): CorsRoute => ({ policy: new CorsPolicy(policyOptions), name: 'Test.handler' });
-const requestHeaders = fc.oneof(fc.constant(undefined), fc.subarray(['authorization', 'content-type', 'x-custom', 'x-request-id']).map((names) => names.join(',')));
+const requestHeaders = fc.oneof(
+  fc.constant(undefined),
+  fc.subarray(['authorization', 'content-type', 'x-custom', 'x-request-id']).map((names) => names.join(',')),
+);
 const sync = <T>(value: T | Promise<T>): T => {
   if (value instanceof Promise) throw new Error('static policies decide synchronously');
   return value;
@@ -79,18 +84,34 @@ const sync = <T>(value: T | Promise<T>): T => {
 describe('CORS invariants (property-based)', () => {
   it('never sends Access-Control-Allow-Origin: * together with Access-Control-Allow-Credentials: true', () => {
     fc.assert(
-      fc.property(validOptions, requestOrigin, fc.constantFrom('GET', 'PUT', 'DELETE'), requestHeaders, (policyOptions, origin, method, headers) => {
-        for (const decision of [
-          sync(decidePreflight(routesOfPolicy(route(policyOptions)), { origin, requestMethod: method, requestHeaders: headers, requestPrivateNetwork: false, raw: request })),
-          sync(decideActual([route(policyOptions)], method, origin, request)),
-        ]) {
-          if (!decision.allowed) continue;
-          const sink = new Headers();
-          if ('allowMethods' in decision) writePreflightHeaders(decision, sink);
-          else writeActualHeaders(decision, sink);
-          expect(sink.getHeader('access-control-allow-origin') === '*' && sink.getHeader('access-control-allow-credentials') === 'true').toBe(false);
-        }
-      }),
+      fc.property(
+        validOptions,
+        requestOrigin,
+        fc.constantFrom('GET', 'PUT', 'DELETE'),
+        requestHeaders,
+        (policyOptions, origin, method, headers) => {
+          for (const decision of [
+            sync(
+              decidePreflight(routesOfPolicy(route(policyOptions)), {
+                origin,
+                requestMethod: method,
+                requestHeaders: headers,
+                requestPrivateNetwork: false,
+                raw: request,
+              }),
+            ),
+            sync(decideActual([route(policyOptions)], method, origin, request)),
+          ]) {
+            if (!decision.allowed) continue;
+            const sink = new Headers();
+            if ('allowMethods' in decision) writePreflightHeaders(decision, sink);
+            else writeActualHeaders(decision, sink);
+            expect(
+              sink.getHeader('access-control-allow-origin') === '*' && sink.getHeader('access-control-allow-credentials') === 'true',
+            ).toBe(false);
+          }
+        },
+      ),
     );
   });
 
@@ -108,7 +129,9 @@ describe('CORS invariants (property-based)', () => {
   });
 
   it('allows through a wildcard pattern only hosts with at least one more label, the same scheme and port', () => {
-    const wildcard = fc.tuple(scheme, host, port).map(([s, h, p]) => ({ scheme: s, parent: h, port: p, text: `${s}://*.${h}${p ? `:${p}` : ''}` }));
+    const wildcard = fc
+      .tuple(scheme, host, port)
+      .map(([s, h, p]) => ({ scheme: s, parent: h, port: p, text: `${s}://*.${h}${p ? `:${p}` : ''}` }));
     fc.assert(
       fc.property(wildcard, requestOrigin, (pattern, candidate) => {
         if (!sync(new OriginMatcher([pattern.text]).matches(candidate, request))) return;
@@ -134,11 +157,20 @@ describe('CORS invariants (property-based)', () => {
         if (wildcard) return wildcard[1] === s && h.endsWith(`.${wildcard[2]}`) && (wildcard[3] === '*' || (wildcard[3] ?? '') === p);
         return false;
       });
-    const sharedSuffixOrigins = fc.tuple(scheme, label, label).map(([s, a, b]) => [`${s}://${a}.test`, `${s}://${b}.test`, `${s}://${b}${a}.test`, `${s}://${a}${b}.test`]);
+    const sharedSuffixOrigins = fc
+      .tuple(scheme, label, label)
+      .map(([s, a, b]) => [`${s}://${a}.test`, `${s}://${b}.test`, `${s}://${b}${a}.test`, `${s}://${a}${b}.test`]);
     fc.assert(
-      fc.property(fc.array(pattern, { minLength: 1, maxLength: 6 }), fc.oneof(requestOrigin, sharedSuffixOrigins.map((list) => list[2])), (patterns, candidate) => {
-        expect(sync(new OriginMatcher(patterns).matches(candidate, request))).toBe(reference(patterns, candidate));
-      }),
+      fc.property(
+        fc.array(pattern, { minLength: 1, maxLength: 6 }),
+        fc.oneof(
+          requestOrigin,
+          sharedSuffixOrigins.map((list) => list[2]),
+        ),
+        (patterns, candidate) => {
+          expect(sync(new OriginMatcher(patterns).matches(candidate, request))).toBe(reference(patterns, candidate));
+        },
+      ),
     );
   });
 
@@ -147,13 +179,19 @@ describe('CORS invariants (property-based)', () => {
     const existingVary = fc.oneof(
       fc.constant(undefined),
       fc.array(fieldName, { maxLength: 4 }).map((names) => names.join(', ')),
-      fc.array(fc.array(fieldName, { maxLength: 2 }).map((names) => names.join(',')), { minLength: 1, maxLength: 3 }),
+      fc.array(
+        fc.array(fieldName, { maxLength: 2 }).map((names) => names.join(',')),
+        { minLength: 1, maxLength: 3 },
+      ),
     );
     const added = fc.constantFrom('Origin', 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers');
     fc.assert(
       fc.property(existingVary, added, (vary, names) => {
         const written = appendVary(vary, names);
-        const before = (Array.isArray(vary) ? vary.join(',') : (vary ?? '')).split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+        const before = (Array.isArray(vary) ? vary.join(',') : (vary ?? ''))
+          .split(',')
+          .map((name) => name.trim().toLowerCase())
+          .filter(Boolean);
         const after = written.split(',').map((name) => name.trim().toLowerCase());
         for (const kept of before) expect(after).toContain(kept);
         if (before.includes('*')) return expect(written).toBe(Array.isArray(vary) ? vary.join(', ') : vary);
@@ -173,7 +211,13 @@ describe('CORS invariants (property-based)', () => {
         (policyOptions, origin, method, names) => {
           const candidates = [route(policyOptions)];
           const preflight = sync(
-            decidePreflight(routesOfPolicy(candidates[0]), { origin, requestMethod: method, requestHeaders: names.join(','), requestPrivateNetwork: false, raw: request }),
+            decidePreflight(routesOfPolicy(candidates[0]), {
+              origin,
+              requestMethod: method,
+              requestHeaders: names.join(','),
+              requestPrivateNetwork: false,
+              raw: request,
+            }),
           );
           const actual = sync(decideActual(candidates, method, origin, request));
           const headersAllowed = candidates[0].policy.firstDisallowedHeader(names) === undefined;
@@ -190,18 +234,21 @@ describe('CORS invariants (property-based)', () => {
         .map((item) => item.trim())
         .filter((item) => item !== '')
         .map((item) => item.toLowerCase());
-    const validList = fc.array(fc.tuple(headerName, fc.constantFrom('', ' ', '\t'), fc.constantFrom('', ' ')), { maxLength: 20 }).map((items) =>
-      items.map(([name, before, after]) => `${before}${name}${after}`).join(','),
-    );
+    const validList = fc
+      .array(fc.tuple(headerName, fc.constantFrom('', ' ', '\t'), fc.constantFrom('', ' ')), { maxLength: 20 })
+      .map((items) => items.map(([name, before, after]) => `${before}${name}${after}`).join(','));
     fc.assert(
       fc.property(validList, (value) => {
         expect(parseHeaderList(value)).toEqual(reference(value));
         expect(reference(value).every(isToken)).toBe(true);
       }),
     );
-    const hostile = fc.tuple(fc.string({ minLength: 1, maxLength: 8, unit: fc.constantFrom(',', ' ', 'a', '\t', 'é', '"') }), fc.integer({ min: 1, max: 64 * 1024 })).map(
-      ([unit, length]) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length),
-    );
+    const hostile = fc
+      .tuple(
+        fc.string({ minLength: 1, maxLength: 8, unit: fc.constantFrom(',', ' ', 'a', '\t', 'é', '"') }),
+        fc.integer({ min: 1, max: 64 * 1024 }),
+      )
+      .map(([unit, length]) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length));
     fc.assert(
       fc.property(hostile, (value) => {
         const started = process.hrtime.bigint();

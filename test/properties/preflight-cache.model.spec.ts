@@ -47,7 +47,9 @@ class PreflightCache {
   covers(request: PageRequest, now: number): boolean {
     this.entries = this.entries.filter((entry) => entry.expires > now);
     const matches = (entry: CacheEntry) => entry.origin === request.origin && (entry.credentials || !request.credentials);
-    const methodCovered = this.entries.some((entry) => matches(entry) && (entry.method === request.method || (entry.method === '*' && !request.credentials)));
+    const methodCovered = this.entries.some(
+      (entry) => matches(entry) && (entry.method === request.method || (entry.method === '*' && !request.credentials)),
+    );
     const headersCovered = request.headers.every((name) =>
       this.entries.some(
         (entry) => matches(entry) && (entry.header === name || (entry.header === '*' && !request.credentials && name !== 'authorization')),
@@ -61,7 +63,11 @@ class PreflightCache {
   }
 }
 
-const list = (value: string | undefined) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 /**
  * Fetch "CORS-preflight fetch": checks the preflight response as the browser does and, when it
@@ -98,7 +104,11 @@ function servingPolicyApproves(routes: ReadonlyMap<string, CorsRoute>, request: 
   if (!route) return false;
   const actual = decideActual([route], request.method, request.origin, raw);
   if (actual instanceof Promise) throw new Error('static policies decide synchronously');
-  return actual.allowed && route.policy.firstDisallowedHeader(request.headers) === undefined && (!request.credentials || route.policy.credentials);
+  return (
+    actual.allowed &&
+    route.policy.firstDisallowedHeader(request.headers) === undefined &&
+    (!request.credentials || route.policy.credentials)
+  );
 }
 
 const policyOptions: fc.Arbitrary<CorsOptions> = fc
@@ -114,7 +124,8 @@ const policyOptions: fc.Arbitrary<CorsOptions> = fc
 /** One handler per method at the URL, or none; several methods may share one handler's policy. */
 const urlRoutes = fc.array(fc.tuple(fc.constantFrom(...METHODS), policyOptions), { minLength: 1, maxLength: 5 }).map((pairs) => {
   const routes = new Map<string, CorsRoute>();
-  for (const [method, options] of pairs) if (!routes.has(method)) routes.set(method, { policy: new CorsPolicy(options), name: `Handler.${method.toLowerCase()}` });
+  for (const [method, options] of pairs)
+    if (!routes.has(method)) routes.set(method, { policy: new CorsPolicy(options), name: `Handler.${method.toLowerCase()}` });
   return routes;
 });
 
@@ -148,7 +159,8 @@ describe('the browser’s CORS-preflight cache against the library’s decisions
           if (!needsPreflight(request)) continue;
           if (cache.covers(request, now)) {
             fromCache++;
-            if (process.env.MODEL_DEBUG && !servingPolicyApproves(routes, request)) console.log(JSON.stringify({ now, request, cache, routes: [...routes].map(([m, r]) => [m, r.policy.options]) }));
+            if (process.env.MODEL_DEBUG && !servingPolicyApproves(routes, request))
+              console.log(JSON.stringify({ now, request, cache, routes: [...routes].map(([m, r]) => [m, r.policy.options]) }));
             expect({ request, approved: servingPolicyApproves(routes, request) }).toEqual({ request, approved: true });
             continue;
           }
@@ -166,12 +178,20 @@ describe('the browser’s CORS-preflight cache against the library’s decisions
     // the PUT policy's headers, credentials and max-age. The model must let the DELETE through.
     const cache = new PreflightCache();
     const A = ORIGINS[0];
-    const put = { policy: new CorsPolicy({ origin: [A], credentials: true, maxAge: 600, allowedHeaders: ['X-Token'], methods: ['PUT', 'DELETE'] }), name: 'Old.put' };
+    const put = {
+      policy: new CorsPolicy({ origin: [A], credentials: true, maxAge: 600, allowedHeaders: ['X-Token'], methods: ['PUT', 'DELETE'] }),
+      name: 'Old.put',
+    };
     const oldAnswer: PreflightRoutes = { candidates: [put], methods: ['PUT', 'DELETE'], routesFor: () => [put] };
     expect(preflight(cache, oldAnswer, { origin: A, method: 'PUT', headers: ['x-token'], credentials: true }, 0)).toBe(true);
     const deleteRequest = { origin: A, method: 'DELETE', headers: ['x-token'], credentials: true };
     expect(cache.covers(deleteRequest, 10)).toBe(true);
-    const routes = new Map<string, CorsRoute>([['DELETE', { policy: new CorsPolicy({ origin: [A], credentials: false, allowedHeaders: ['Content-Type'], maxAge: 5 }), name: 'Items.remove' }]]);
+    const routes = new Map<string, CorsRoute>([
+      [
+        'DELETE',
+        { policy: new CorsPolicy({ origin: [A], credentials: false, allowedHeaders: ['Content-Type'], maxAge: 5 }), name: 'Items.remove' },
+      ],
+    ]);
     expect(servingPolicyApproves(routes, deleteRequest)).toBe(false);
   });
 });

@@ -52,7 +52,9 @@ describe.each(['express', 'fastify'] as const)('nest-cors in a Nest 11 CommonJS 
     const res = await send(port, 'OPTIONS', '/items', { Origin: ALLOWED, 'Access-Control-Request-Method': 'GET' });
     expect(res.status).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe(ALLOWED);
-    const methods = String(res.headers['access-control-allow-methods'] ?? '').split(',').map((m) => m.trim());
+    const methods = String(res.headers['access-control-allow-methods'] ?? '')
+      .split(',')
+      .map((m) => m.trim());
     expect(methods).toContain('GET');
   });
 

@@ -51,7 +51,9 @@ for (const [name, create] of adapters) {
       const res = await send(port, 'OPTIONS', '/items', { Origin: ALLOWED, 'Access-Control-Request-Method': 'GET' });
       assert.equal(res.status, 204);
       assert.equal(res.headers['access-control-allow-origin'], ALLOWED);
-      const methods = String(res.headers['access-control-allow-methods'] ?? '').split(',').map((m) => m.trim());
+      const methods = String(res.headers['access-control-allow-methods'] ?? '')
+        .split(',')
+        .map((m) => m.trim());
       assert.ok(methods.includes('GET'), `access-control-allow-methods: ${res.headers['access-control-allow-methods']}`);
     });
 
