@@ -30,7 +30,6 @@ export type AdapterName = (typeof ADAPTERS)[number];
  *   100 wildcard-subdomain patterns;
  * - `shape`: the small app without CORS plus a do-nothing global guard and a do-nothing global
  *   interceptor, the floor of the guard-and-interceptor shape nest-cors keeps by default;
- * - `shape-guard`: the same with the guard only (so the interceptor's cost is `shape` − `shape-guard`);
  * - `mount-only`: the small app without CORS plus a do-nothing request handler mounted where
  *   nest-cors mounts its own (Express: `app.use()` when the adapter is created; Fastify: the
  *   adapter's first `onRequest` hook).
@@ -43,7 +42,6 @@ export const VARIANTS = [
   'nest-cors-no-interceptor',
   'nest-cors-big',
   'shape',
-  'shape-guard',
   'mount-only',
 ] as const;
 export type VariantName = (typeof VARIANTS)[number];
@@ -72,7 +70,7 @@ export async function createVariantApp(adapter: AdapterName, variant: VariantNam
   return app;
 }
 
-/** Does nothing, for the `shape` variants. */
+/** Does nothing, for `shape`. */
 @Injectable()
 class DoNothingGuard implements CanActivate {
   canActivate(): boolean {
@@ -111,11 +109,6 @@ function rootModuleOf(variant: VariantName): Type {
           { provide: APP_GUARD, useClass: DoNothingGuard },
           { provide: APP_INTERCEPTOR, useClass: DoNothingInterceptor },
         ],
-      });
-    case 'shape-guard':
-      return moduleNamed('ShapeGuardSmallAppModule', {
-        controllers: SMALL_APP_CONTROLLERS,
-        providers: [{ provide: APP_GUARD, useClass: DoNothingGuard }],
       });
     case 'nest-cors':
       return moduleNamed('NestCorsSmallAppModule', {

@@ -84,7 +84,7 @@ export function throughputWorkloadsOf(variant: VariantName): readonly Workload[]
 
 /** Variants without CORS: they answer every workload as the app alone does. */
 export function hasNoCors(variant: VariantName): boolean {
-  return variant === 'none' || variant === 'none-big' || variant === 'shape' || variant === 'shape-guard' || variant === 'mount-only';
+  return variant === 'none' || variant === 'none-big' || variant === 'shape' || variant === 'mount-only';
 }
 
 /**

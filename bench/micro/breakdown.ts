@@ -2,12 +2,17 @@
  * Child process: what each part of nest-cors's request path costs, in process, on the small app
  * as the `nest-cors` variant builds it (the real snapshot, router and policies of each adapter):
  * the router lookup, the decision, writing the `Access-Control-*` headers and the `Vary` hook, for
- * an allowed GET and a preflight. Each part is timed over many calls, in several rounds; the parts
- * measured from outside (mount, guard, interceptor) come from the throughput variants.
+ * an allowed GET and a preflight, and the global guard and interceptor as Nest's own guard and
+ * interceptor consumers run them (each against the same consumer with none). Each part is timed
+ * over many calls, in several rounds; the mount is measured from outside, by the throughput variants.
  * Usage (by the runner, through fork): breakdown.js <rounds> <calls per round>
  */
+import 'reflect-metadata';
+import { GuardsConsumer } from '@nestjs/core/guards/guards-consumer.js';
+import { InterceptorsConsumer } from '@nestjs/core/interceptors/interceptors-consumer.js';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
+import { isObservable, lastValueFrom } from 'rxjs';
 import {
   decideActual,
   decidePreflight,
@@ -19,9 +24,13 @@ import type { CorsRoute } from '../../lib/core/policy-compiler.js';
 import type { RoutedRequest } from '../../lib/core/route-matcher.js';
 import { CorsPolicyRegistry } from '../../lib/cors-policy.registry.js';
 import type { CorsSnapshot } from '../../lib/cors-snapshot.js';
+import { setCorsState } from '../../lib/cors-request-state.js';
+import { CorsGuard } from '../../lib/cors.guard.js';
+import { CorsInterceptor } from '../../lib/cors.interceptor.js';
 import { varyOnWriteHead } from '../../lib/cors-vary.hook.js';
 import { ALLOWED_ORIGIN } from '../app/origins.js';
 import { ADAPTERS, createVariantApp } from '../app/variants.js';
+import { ItemsController } from '../app/small-app.controllers.js';
 import { PREFLIGHT } from '../load/workloads.js';
 import { sendToRunner, type BreakdownPart } from '../process/messages.js';
 
@@ -34,6 +43,13 @@ const raw = new IncomingMessage(new Socket());
 function time(run: (index: number) => unknown): number {
   const started = process.hrtime.bigint();
   for (let index = 0; index < callsPerRound; index++) run(index);
+  return Number(process.hrtime.bigint() - started) / callsPerRound;
+}
+
+/** Nanoseconds per call of the asynchronous `run(i)`, awaited one after the other as Nest awaits them. */
+async function timeAsync(run: (index: number) => Promise<unknown>): Promise<number> {
+  const started = process.hrtime.bigint();
+  for (let index = 0; index < callsPerRound; index++) await run(index);
   return Number(process.hrtime.bigint() - started) / callsPerRound;
 }
 
@@ -51,7 +67,38 @@ function responses(): ServerResponse[] {
   return Array.from({ length: callsPerRound }, () => new ServerResponse(raw).setHeader('X-Request-Id', '1'));
 }
 
-function parts(snapshot: CorsSnapshot): Record<BreakdownPart, () => number> {
+/**
+ * The global guard and interceptor as Nest runs them for `GET /items/:id`: through its guard and
+ * interceptor consumers, with the request state the nest-cors request handler leaves, minus the
+ * same consumers with no guard or interceptor (what every Nest route pays anyway).
+ */
+function nestEnhancerParts(registry: CorsPolicyRegistry, snapshot: CorsSnapshot): Record<'guard' | 'interceptor', () => Promise<number>> {
+  const controller = new ItemsController();
+  const handler = ItemsController.prototype.get as (...args: unknown[]) => unknown;
+  const route = snapshot.routeFor(ItemsController, handler);
+  if (!route) throw new Error('the benchmark handler must have a policy');
+  const request = new IncomingMessage(new Socket());
+  request.method = 'GET';
+  setCorsState(request, { snapshot, origin: ALLOWED_ORIGIN, candidates: [route] });
+  const args = [request, new ServerResponse(request), () => undefined];
+  const guards = new GuardsConsumer();
+  const interceptors = new InterceptorsConsumer();
+  const guard = new CorsGuard(registry);
+  const interceptor = new CorsInterceptor();
+  const callHandler = async () => handler.call(controller, '42');
+  /** As Nest's router answers: an observable's last value, or the value itself. */
+  const respond = async (result: unknown) => (isObservable(result) ? lastValueFrom(result) : result);
+  return {
+    guard: async () =>
+      (await timeAsync(() => guards.tryActivate([guard], args, controller, handler, 'http'))) -
+      (await timeAsync(() => guards.tryActivate([], args, controller, handler, 'http'))),
+    interceptor: async () =>
+      (await timeAsync(async () => respond(await interceptors.intercept([interceptor], args, controller, handler, callHandler, 'http')))) -
+      (await timeAsync(async () => respond(await interceptors.intercept([], args, controller, handler, callHandler, 'http')))),
+  };
+}
+
+function parts(snapshot: CorsSnapshot): Record<Exclude<BreakdownPart, 'guard' | 'interceptor'>, () => number> {
   const candidates = snapshot.candidatesFor('GET', requests()[0]);
   const found = snapshot.preflightRoutes('PUT', requests()[0]);
   if (typeof found !== 'object') throw new Error('the benchmark path must be routed');
@@ -109,12 +156,14 @@ function parts(snapshot: CorsSnapshot): Record<BreakdownPart, () => number> {
 for (const adapter of ADAPTERS) {
   const app = await createVariantApp(adapter, 'nest-cors');
   await app.init();
-  const snapshot = app.get(CorsPolicyRegistry).current;
+  const registry = app.get(CorsPolicyRegistry);
+  const snapshot = registry.current;
   if (!snapshot) throw new Error(`${adapter}: no policies after app.init()`);
-  const measured = parts(snapshot);
+  const measured: Record<BreakdownPart, () => number | Promise<number>> = { ...parts(snapshot), ...nestEnhancerParts(registry, snapshot) };
   for (let round = 0; round < rounds; round++) {
     const nanoseconds: Partial<Record<BreakdownPart, number>> = {};
-    for (const [part, measure] of Object.entries(measured) as [BreakdownPart, () => number][]) nanoseconds[part] = measure();
+    for (const [part, measure] of Object.entries(measured) as [BreakdownPart, () => number | Promise<number>][])
+      nanoseconds[part] = await measure();
     await sendToRunner({ type: 'breakdown', adapter, nanoseconds: nanoseconds as Record<BreakdownPart, number> });
   }
   await app.close();

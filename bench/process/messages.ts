@@ -47,7 +47,15 @@ export type MicroRequestName = 'simple' | 'preflight';
 
 /** The parts of nest-cors's request path timed in process. */
 export type BreakdownPart =
-  'lookup GET' | 'lookup preflight' | 'decision GET' | 'decision preflight' | 'header write GET' | 'header write preflight' | 'Vary hook';
+  | 'lookup GET'
+  | 'lookup preflight'
+  | 'decision GET'
+  | 'decision preflight'
+  | 'header write GET'
+  | 'header write preflight'
+  | 'Vary hook'
+  | 'guard'
+  | 'interceptor';
 
 /** One round of the in-process breakdown: nanoseconds per call of each part, on one adapter's app. */
 export interface BreakdownMessage {

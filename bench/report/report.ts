@@ -119,9 +119,9 @@ export function markdownReport(results: BenchResults): string {
     '',
     '## Per-request cost breakdown',
     '',
-    'Microseconds per request, median (min–max) over the rounds. Mount, guard and interceptor come from the throughput ' +
-      'rounds: the time per request (1 s ÷ requests per second, one server process at saturation) of `mount-only`, ' +
-      "`shape-guard` and `shape` against `none` and each other, so they carry the load generator's noise. The other parts " +
+    'Microseconds per request, median (min–max) over the rounds. The first two rows come from the throughput ' +
+      'rounds: the time per request (1 s ÷ requests per second, one server process at saturation) of `mount-only` and ' +
+      "`nest-cors` against `none` in the same round, so they carry the load generator's noise. The other parts " +
       'are timed in process on the `nest-cors` app of each adapter (its real router and policies), over ' +
       `${settings.microRequestsPerRound.toLocaleString('en-US')} calls per round.`,
     '',
@@ -211,8 +211,6 @@ function ratioRows(results: BenchResults): RatioRow[] {
 /** Parts of the request path measured by throughput differences: [part, variant, baseline variant]. */
 const THROUGHPUT_PARTS: readonly [string, VariantName, VariantName][] = [
   ['mount (a do-nothing handler where nest-cors mounts its own)', 'mount-only', 'none'],
-  ['global guard (a do-nothing one)', 'shape-guard', 'none'],
-  ['global interceptor (a do-nothing one)', 'shape', 'shape-guard'],
   ['all of nest-cors, allowed GET (for reference)', 'nest-cors', 'none'],
 ];
 
@@ -224,7 +222,14 @@ const IN_PROCESS_PARTS: readonly BreakdownPart[] = [
   'header write GET',
   'header write preflight',
   'Vary hook',
+  'guard',
+  'interceptor',
 ];
+
+const IN_PROCESS_LABELS: Partial<Record<BreakdownPart, string>> = {
+  guard: "global guard (`CorsGuard` through Nest's guard consumer, minus the consumer alone)",
+  interceptor: "global interceptor (`CorsInterceptor` through Nest's interceptor consumer and RxJS, minus the consumer alone)",
+};
 
 function breakdownLines(results: BenchResults): string[] {
   const cell = (values: readonly number[]) => (values.length === 0 ? '—' : formatSpread(spreadOf(values)));
@@ -242,7 +247,7 @@ function breakdownLines(results: BenchResults): string[] {
     const cells = ['express', 'fastify'].map((adapter) =>
       cell(results.micro.breakdown.filter((round) => round.adapter === adapter).map((round) => round.nanoseconds[part] / 1000)),
     );
-    return `| ${part} | ${cells.join(' | ')} |`;
+    return `| ${IN_PROCESS_LABELS[part] ?? part} | ${cells.join(' | ')} |`;
   });
   return [...throughputLines, ...inProcessLines];
 }
