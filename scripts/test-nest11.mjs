@@ -76,7 +76,17 @@ if (work === root || work.startsWith(root + sep) || root.startsWith(work + sep))
   die(`the work folder must be outside the repository (${work})`);
 
 // 1. Mirror the repository's sources into the work folder (node_modules there is kept).
-const skip = new Set(['.git', 'node_modules', 'dist', 'dist-sample', 'coverage', '.tmp', 'test/consumers', 'bench/results', 'tools/lint/node_modules']);
+const skip = new Set([
+  '.git',
+  'node_modules',
+  'dist',
+  'dist-sample',
+  'coverage',
+  '.tmp',
+  'test/consumers',
+  'bench/results',
+  'tools/lint/node_modules',
+]);
 const tSync = performance.now();
 mkdirSync(work, { recursive: true });
 for (const entry of readdirSync(work)) if (entry !== 'node_modules') rmSync(join(work, entry), { recursive: true, force: true });

@@ -205,7 +205,6 @@ function problem(message: string, fix: string): CorsProblemDetail {
   return { message, fix };
 }
 
-/** `new URL(origin).origin`, or `undefined` when browsers could not parse it. */
 /**
  * Whether the URL Standard's host parser leaves a host that {@link parseOrigin} accepted as it is,
  * without running it: lower-case ASCII labels are serialized as written unless a label is punycode
@@ -219,6 +218,7 @@ function isSerializedAsWritten(host: string): boolean {
   return !/^(?:\d+|0x[\da-f]*)$/.test(last);
 }
 
+/** `new URL(origin).origin`, or `undefined` when browsers could not parse it. */
 function serializeOrigin(origin: string): string | undefined {
   try {
     return new URL(origin).origin;

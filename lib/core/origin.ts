@@ -101,18 +101,3 @@ export function parseOrigin(value: string): ParsedOrigin | undefined {
 export function defaultPort(scheme: string): string {
   return DEFAULT_PORTS[scheme] ?? '';
 }
-
-/**
- * Whether an origin names the same host and port as the request's `Host` header (default ports
- * normalised with the origin's scheme). Browsers send `Origin` on same-origin POSTs too, so such
- * a request is not a CORS request.
- */
-export function isSameOrigin(origin: ParsedOrigin, hostHeader: string | undefined): boolean {
-  if (!hostHeader) return false;
-  const host = hostHeader.toLowerCase();
-  const portSeparator = host.lastIndexOf(':');
-  const hasPort = portSeparator > host.lastIndexOf(']');
-  const hostName = hasPort ? host.slice(0, portSeparator) : host;
-  const hostPort = hasPort ? host.slice(portSeparator + 1) : defaultPort(origin.scheme);
-  return hostName === origin.host && hostPort === (origin.port || defaultPort(origin.scheme));
-}

@@ -1,35 +1,21 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { Controller, Delete, Put, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { Cors, CorsModule } from '../../lib/index.js';
+import { CorsModule } from '../../lib/index.js';
 import { startPlaygroundSite, type PlaygroundSite } from '../../sample/playground/site.js';
+import { tokensController } from '../e2e/fixture/tokens.controller.js';
 import { ADAPTERS, fetchFrom, launchChromium, openPage } from './harness.js';
 
 /** What reached the API, in order: `OPTIONS <ACRM>` for preflights, `<METHOD>` for the rest. */
 const received: string[] = [];
 const handlerRuns: string[] = [];
 
-@Controller('tokens')
-class TokensController {
-  @Put(':id')
-  @Cors({ allowedHeaders: ['X-Token'] })
-  update() {
-    handlerRuns.push('update');
-    return { updated: true };
-  }
-
-  @Delete(':id')
-  @Cors({ credentials: false, allowedHeaders: ['Content-Type'], maxAge: 5 })
-  remove() {
-    handlerRuns.push('remove');
-    return { removed: true };
-  }
-}
+const TokensController = tokensController(handlerRuns);
 
 let browser: Browser;
 

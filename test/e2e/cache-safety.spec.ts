@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import {
   Controller,
-  Delete,
   Get,
   Header,
   HttpException,
@@ -18,6 +17,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { Cors, CorsModule, type CorsModuleOptions } from '../../lib/index.js';
 import { ADAPTERS, createApp, type AdapterFactory } from './adapters.js';
+import { tokensController } from './fixture/tokens.controller.js';
 
 const A = 'https://a.example';
 const X = 'https://x.example';
@@ -89,22 +89,7 @@ class ContinuedController {
   }
 }
 
-@Controller('tokens')
-class TokensController {
-  @Put(':id')
-  @Cors({ allowedHeaders: ['X-Token'] })
-  update() {
-    handlerRuns.push('update');
-    return { updated: true };
-  }
-
-  @Delete(':id')
-  @Cors({ credentials: false, allowedHeaders: ['Content-Type'], maxAge: 5 })
-  remove() {
-    handlerRuns.push('remove');
-    return { removed: true };
-  }
-}
+const TokensController = tokensController(handlerRuns);
 
 @Controller('same')
 class SameOriginController {
