@@ -71,12 +71,15 @@ const ROUTER_OPTION_KEYS = [
   'useSemicolonDelimiter',
 ] as const;
 
+/** The router options Nest's adapter may report through `getRouteMatchingOptions()`. */
+const ADAPTER_MATCHING_KEYS = ['caseSensitive', 'ignoreTrailingSlash', 'maxParamLength', 'useSemicolonDelimiter'] as const;
+
 /**
  * Fastify: the handler runs in the adapter's own first `onRequest` hook, ahead of middie and so of
  * every Nest middleware. Routing is Fastify's own: every route registered with the instance is
  * recorded through an `onRoute` hook (Nest's, plugins' and raw routes alike) and put in a router of
- * the same library and version Fastify uses, find-my-way, with the router options read from the
- * instance. find-my-way then does what Fastify does: static before parametric before wildcard,
+ * the same library Fastify uses, find-my-way (the copy nest-cors resolves, which a deduplicated
+ * install shares with Fastify), with the router options read from the instance. find-my-way then does what Fastify does: static before parametric before wildcard,
  * percent-decoding, duplicate and trailing slashes, case, `;` delimiters, absolute-form targets,
  * `maxParamLength` and host constraints. Nest's own checks after routing (a non-empty value for
  * every route parameter, host-scoped controllers, request targets middleware can match) follow.
@@ -179,14 +182,10 @@ export class FastifyPlatform implements CorsPlatform {
     const options: Record<string, unknown> = {};
     for (const key of ROUTER_OPTION_KEYS) options[key] = config.routerOptions?.[key] ?? config[key];
     // Nest's adapter folds top-level options into `routerOptions`, which Fastify's validator fills
-    // with defaults; the adapter itself knows which values are in force.
-    const matching = this.adapter.getRouteMatchingOptions?.();
-    if (matching) {
-      options.caseSensitive = matching.caseSensitive;
-      options.ignoreTrailingSlash = matching.ignoreTrailingSlash;
-      options.maxParamLength = matching.maxParamLength;
-      options.useSemicolonDelimiter = matching.useSemicolonDelimiter;
-    }
+    // with defaults; the adapter itself knows which values are in force, for the options it reports
+    // (Nest 11's reports only `caseSensitive` and `ignoreTrailingSlash`).
+    const matching = this.adapter.getRouteMatchingOptions?.() ?? {};
+    for (const key of ADAPTER_MATCHING_KEYS) if (matching[key] !== undefined) options[key] = matching[key];
     options.ignoreDuplicateSlashes = Boolean(config.routerOptions?.ignoreDuplicateSlashes || config.ignoreDuplicateSlashes);
     return options;
   }
