@@ -8,10 +8,9 @@ import { CorsMetrics } from './cors.metrics.js';
 import { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
 import type { CorsModuleOptions } from './core/cors-options.js';
 import type { CorsPolicy } from './core/cors-policy.js';
-import { normalizeCorsArgument } from './core/options-merge.js';
 import { loadPublicSuffixList, needsPublicSuffixList } from './core/origin-pattern.js';
 import { pathOverlaps, type ServedRoute } from './core/path-overlaps.js';
-import { compilePolicies, type CompiledPolicies, type CorsRoute, type HandlerLevels } from './core/policy-compiler.js';
+import { compilePolicies, originValues, type CompiledPolicies, type CorsRoute, type HandlerLevels } from './core/policy-compiler.js';
 import type { CorsPlatform, HttpAdapterLike } from './cors-platform.js';
 import { createCorsPlatform } from './cors-platform.factory.js';
 import { CorsSnapshot } from './cors-snapshot.js';
@@ -99,7 +98,7 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
    */
   async reconfigure(options: CorsModuleOptions, beforeSwap?: () => Promise<void>): Promise<void> {
     const levels = this.levels();
-    if (needsPublicSuffixList(originsOf(options, levels))) await loadPublicSuffixList();
+    if (needsPublicSuffixList(originValues(options, levels))) await loadPublicSuffixList();
     const compiled = compilePolicies(options, levels, (place, reason) => this.log.originFunctionFailed(place, reason));
     const problems = [...('problems' in compiled ? compiled.problems : []), ...gatewayProblems(this.nestGateways)];
     if ('problems' in compiled || problems.length > 0) throw new CorsConfigurationError(problems);
@@ -180,18 +179,6 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
       );
     }
   }
-}
-
-/** Every `origin` value of the module options and of the `@Cors()` levels, as one flat list. */
-function originsOf(options: CorsModuleOptions, levels: readonly HandlerLevels[]): unknown[] {
-  const origins: unknown[] = [options?.origin];
-  for (const level of levels) {
-    for (const argument of [level.scopeArgument, level.handlerArgument]) {
-      const normalized = argument === undefined ? undefined : normalizeCorsArgument(argument);
-      if (normalized) origins.push(normalized.origin);
-    }
-  }
-  return origins.flat();
 }
 
 /** A one-line summary of a policy, for the startup log. */

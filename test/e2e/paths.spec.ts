@@ -40,6 +40,17 @@ describe.each(ADAPTERS)('the paths option on %s', (_name, adapter) => {
     app = undefined;
   });
 
+  // First in the file: the Public Suffix List is loaded once per process, so only the first app
+  // here shows whether a `*.` pattern in `paths` alone makes the module load it.
+  it('checks a *. pattern in a paths entry against the Public Suffix List, with no other *. pattern', async () => {
+    await expect(start({ origin: [APP], paths: [{ path: '/graphql', origin: 'https://*.github.io' }] })).rejects.toThrow(
+      /paths\[0\] \(\/graphql\): origin "https:\/\/\*\.github\.io" allows every site under the public suffix "\.github\.io"/,
+    );
+    await start({ origin: [APP], paths: [{ path: '/graphql', origin: 'https://*.tools.example' }] });
+    const post = await http().post('/graphql').set('Origin', 'https://studio.tools.example');
+    expect([post.status, post.headers['access-control-allow-origin']]).toEqual([200, 'https://studio.tools.example']);
+  });
+
   it('gives paths no Nest handler serves their own policy, merged over the module options', async () => {
     await start({
       origin: [APP],
