@@ -143,11 +143,12 @@ export class CorsMiddleware {
     const candidates = snapshot.candidatesFor(method, exchange.request);
     if (candidates.length === 0) return exchange.next();
     const describe = () => `request ${shown(method)} ${shown(pathnameOf(raw.url ?? '/'))} from ${shown(origin)}`;
+    // Among several candidates the guard decides with the handler Nest selects, and counts it.
+    const counted = candidates.length === 1;
     const finish = (decision: ActualDecision) => {
       if (dependsOnOrigin(candidates, snapshot.settings)) varyOnWriteHead(response, 'Origin');
       if (decision.allowed) {
-        // Among several candidates the guard decides with the handler Nest selects, and counts it.
-        if (candidates.length === 1) this.registry.metrics?.record('actual', decision.route, undefined);
+        if (counted) this.registry.metrics?.record('actual', decision.route, undefined);
         const log = this.registry.log;
         if (log.enabled) log.allowed(`${origin}\n${decision.route.name}\nrequest`, `Allowed ${describe()} (policy ${decision.route.name})`);
         if (!decision.credentials && snapshot.options.debug === true && raw.headers.cookie !== undefined)
@@ -157,7 +158,7 @@ export class CorsMiddleware {
         return exchange.next();
       }
       if (!snapshot.settings.rejectDisallowedOrigins) {
-        this.registry.metrics?.record('actual', decision.route, decision.code);
+        if (counted) this.registry.metrics?.record('actual', decision.route, decision.code);
         this.logRejection(decision, origin, () => `Sent without CORS headers: ${describe()}`);
         setCorsState(raw, { snapshot, origin, candidates });
         return exchange.next();

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { Controller, Delete, Get, Put, type INestApplication } from '@nestjs/common';
+import { Controller, Delete, Get, Put, Version, VersioningType, type INestApplication } from '@nestjs/common';
 import { metrics } from '@opentelemetry/api';
 import { AggregationTemporality, MeterProvider, MetricReader, type DataPoint } from '@opentelemetry/sdk-metrics';
 import request from 'supertest';
@@ -34,6 +34,23 @@ class PublicController {
   @Get()
   list() {
     return ['public'];
+  }
+}
+
+@Controller('versioned')
+class VersionedController {
+  @Get()
+  @Version('1')
+  @Cors({ origin: 'https://b.example' })
+  first() {
+    return { version: 1 };
+  }
+
+  @Get()
+  @Version('2')
+  @Cors({ origin: A, credentials: true })
+  second() {
+    return { version: 2 };
   }
 }
 
@@ -106,6 +123,17 @@ describe.each(ADAPTERS)('operable in production on %s', (_name, adapter) => {
       await provider.shutdown();
     });
 
+    /** The counter's current values, by their labels joined with spaces. */
+    const counts = async (): Promise<Record<string, number>> => {
+      const { resourceMetrics } = await reader.collect();
+      const metric = resourceMetrics.scopeMetrics
+        .flatMap((scope) => scope.metrics)
+        .find((candidate) => candidate.descriptor.name === 'nest_cors.decisions');
+      return Object.fromEntries(
+        ((metric?.dataPoints ?? []) as DataPoint<number>[]).map((point) => [Object.values(point.attributes).join(' '), point.value]),
+      );
+    };
+
     it('count preflights and requests by kind, outcome, reason and policy', async () => {
       await start({});
       await http().options('/items/1').set('Origin', A).set('Access-Control-Request-Method', 'PUT');
@@ -117,18 +145,30 @@ describe.each(ADAPTERS)('operable in production on %s', (_name, adapter) => {
       await http().get('/items/1').set('Origin', A);
       await http().get('/items/1').set('Origin', A);
       await http().get('/items/1').set('Origin', EVIL);
-      const { resourceMetrics } = await reader.collect();
-      const metric = resourceMetrics.scopeMetrics
-        .flatMap((scope) => scope.metrics)
-        .find((candidate) => candidate.descriptor.name === 'nest_cors.decisions');
-      const counts = Object.fromEntries(
-        ((metric?.dataPoints ?? []) as DataPoint<number>[]).map((point) => [Object.values(point.attributes).join(' '), point.value]),
-      );
-      expect(counts).toEqual({
+      expect(await counts()).toEqual({
         'preflight allowed none ItemsController.replace': 1,
         'preflight refused header ItemsController.replace': 1,
         'actual allowed none ItemsController.read': 2,
         'actual refused origin ItemsController.read': 1,
+      });
+    });
+
+    it('count a request once where header versioning leaves the decision to the handler Nest selects', async () => {
+      app = await createApp(
+        { imports: [CorsModule.forRoot({ rejectDisallowedOrigins: false })], controllers: [VersionedController] },
+        adapter,
+        (nest) => nest.enableVersioning({ type: VersioningType.HEADER, header: 'X-Version' }),
+      );
+      const before = await counts();
+      const refused = await http().get('/versioned').set('Origin', EVIL).set('X-Version', '2');
+      const allowed = await http().get('/versioned').set('Origin', A).set('X-Version', '2');
+      expect([refused.status, refused.headers['access-control-allow-origin']]).toEqual([200, undefined]);
+      expect([allowed.status, allowed.headers['access-control-allow-origin']]).toEqual([200, A]);
+      const after = await counts();
+      const added = Object.fromEntries(Object.entries(after).map(([labels, value]) => [labels, value - (before[labels] ?? 0)]));
+      expect(Object.fromEntries(Object.entries(added).filter(([, value]) => value !== 0))).toEqual({
+        'actual refused origin VersionedController.second': 1,
+        'actual allowed none VersionedController.second': 1,
       });
     });
   });
