@@ -19,6 +19,21 @@ export interface AdapterRequest {
   readonly protocol: string;
 }
 
+/**
+ * A raw Node request seen as an adapter would present it without proxy trust: the target, the
+ * `Host` header and the scheme of the connection.
+ */
+export function nodeRequestOf(raw: IncomingMessage): AdapterRequest {
+  const host = raw.headers.host;
+  return {
+    url: raw.url ?? '/',
+    headers: raw.headers,
+    host,
+    hostname: host?.replace(/:\d*$/, ''),
+    protocol: (raw.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
+  };
+}
+
 /** What nest-cors does with a request, given the adapter's and Node's views of it. */
 export interface CorsExchange {
   readonly request: AdapterRequest;

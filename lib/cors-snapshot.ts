@@ -2,7 +2,7 @@
 import { routesOfPolicy, type PreflightRoutes } from './core/cors-decision.js';
 import type { CorsModuleOptions, CorsUnknownRoutes } from './core/cors-options.js';
 import type { CompiledPolicies, CorsRoute } from './core/policy-compiler.js';
-import type { RouteMatcher, RoutedRequest } from './core/route-matcher.js';
+import { targetPathOf, type RouteMatcher, type RoutedRequest } from './core/route-matcher.js';
 
 /** Module-wide settings read on every request. */
 export interface CorsRequestSettings {
@@ -11,18 +11,6 @@ export interface CorsRequestSettings {
 }
 
 const NONE: readonly CorsRoute[] = [];
-
-/** The path of a request target, origin-form or absolute-form, without its query. */
-function pathnameOf(url: string): string {
-  let start = 0;
-  if (url.charCodeAt(0) !== 47) {
-    const authority = url.indexOf('://');
-    start = authority === -1 ? 0 : url.indexOf('/', authority + 3);
-    if (start === -1) return '/';
-  }
-  const query = url.indexOf('?', start);
-  return url.slice(start, query === -1 ? url.length : query);
-}
 
 /** A preflight no handler of the URL would serve: the URL is Nest's, the method is not. */
 export const NO_HANDLER_FOR_METHOD = 'no-handler-for-method';
@@ -59,11 +47,6 @@ export class CorsSnapshot {
     this.paths = compiled.paths.map(({ matches, route }) => ({ matches, candidates: [route], preflight: routesOfPolicy(route) }));
   }
 
-  /** Whether routing reads the request's host name (some controller is host-scoped). */
-  get readsHostname(): boolean {
-    return this.matcher.readsHostname;
-  }
-
   /**
    * The policies that apply to a request for `method`: those of the handlers the adapter would
    * run (one, or several under header/media-type versioning), else those of requests no Nest
@@ -87,7 +70,7 @@ export class CorsSnapshot {
   /** The first `paths` entry covering the request's path. */
   private pathEntry(request: RoutedRequest) {
     if (this.paths.length === 0) return undefined;
-    const pathname = pathnameOf(request.url);
+    const pathname = targetPathOf(request.url);
     return this.paths.find((entry) => entry.matches(pathname));
   }
 

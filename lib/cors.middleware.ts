@@ -16,6 +16,7 @@ import {
 import { parseOrigin } from './core/origin.js';
 import { appendVary } from './core/vary.js';
 import type { CorsRoute } from './core/policy-compiler.js';
+import { targetPathOf } from './core/route-matcher.js';
 import { isSameOrigin } from './core/same-origin.js';
 import { shown } from './cors-decision.log.js';
 import type { CorsExchange } from './cors-platform.js';
@@ -40,11 +41,6 @@ export const REASON_HEADER = 'X-Cors-Rejection';
 
 /** What the browser refuses: a credentialed response without `Access-Control-Allow-Credentials`. */
 const CREDENTIALS_REFUSED = 'credentials not allowed for this route';
-
-function pathnameOf(url: string): string {
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
-}
 
 /**
  * Whether the response to a request these handlers serve can differ with its `Origin`: any policy
@@ -105,7 +101,7 @@ export class CorsMiddleware {
     const { raw, response } = exchange;
     const routes = snapshot.preflightRoutes(requestMethod, exchange.request);
     if (routes === undefined) return exchange.next();
-    const describe = () => `preflight ${shown(requestMethod)} ${shown(pathnameOf(raw.url ?? '/'))} from ${shown(origin)}`;
+    const describe = () => `preflight ${shown(requestMethod)} ${shown(targetPathOf(raw.url ?? '/'))} from ${shown(origin)}`;
     if (routes === NO_HANDLER_FOR_METHOD) {
       return this.refuse(exchange, snapshot, PREFLIGHT_VARY, { route: undefined, ...noHandlerRefusal(requestMethod) }, describe);
     }
@@ -142,7 +138,7 @@ export class CorsMiddleware {
     const { raw, response } = exchange;
     const candidates = snapshot.candidatesFor(method, exchange.request);
     if (candidates.length === 0) return exchange.next();
-    const describe = () => `request ${shown(method)} ${shown(pathnameOf(raw.url ?? '/'))} from ${shown(origin)}`;
+    const describe = () => `request ${shown(method)} ${shown(targetPathOf(raw.url ?? '/'))} from ${shown(origin)}`;
     // Among several candidates the guard decides with the handler Nest selects, and counts it.
     const counted = candidates.length === 1;
     const finish = (decision: ActualDecision) => {

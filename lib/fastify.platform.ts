@@ -1,7 +1,7 @@
 // The Fastify platform: the adapter's first onRequest hook, find-my-way fed by onRoute.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteMatcher, RoutedRequest } from './core/route-matcher.js';
-import type { AdapterRequest, CorsPlatform, CorsRequestHandler } from './cors-platform.js';
+import { nodeRequestOf, type AdapterRequest, type CorsPlatform, type CorsRequestHandler } from './cors-platform.js';
 import { NestRouteJoin, type NestRoute, type NestRoutes } from './nest-routes.reader.js';
 
 type FindMyWayModule = typeof import('find-my-way');
@@ -104,7 +104,7 @@ export class FastifyPlatform implements CorsPlatform {
     const run = (request: FastifyRequestLike, reply: FastifyReplyLike, done: (error?: unknown) => void) =>
       handler({ request, raw: request.raw, response: reply.raw, next: done, takeOver: () => reply.hijack() });
     if (!this.adapter.setOnRequestHook) {
-      this.adapter.use((raw, response, next) => handler({ request: rawRequest(raw), raw, response, next, takeOver: noop }));
+      this.adapter.use((raw, response, next) => handler({ request: nodeRequestOf(raw), raw, response, next, takeOver: noop }));
       return;
     }
     const previous = this.adapter.onRequestHook;
@@ -137,13 +137,11 @@ export class FastifyPlatform implements CorsPlatform {
     const stores = new Map<string, RouteStore<T>>();
     const methods = new Set<string>();
     let hostConstrained = false;
-    let hostScoped = false;
     for (const route of this.registered) {
       const all = route.methods.length > 1;
       const nestRoute =
         join.take(route.name, all ? 'ALL' : route.methods[0], route.url) ??
         (route.methods[0] === 'HEAD' ? join.find(route.name, 'GET', route.url) : undefined);
-      hostScoped ||= nestRoute?.hosts !== undefined;
       for (const method of route.methods) {
         if (!all) methods.add(method);
         const key = `${method} ${route.url} ${String(route.host)}`;
@@ -163,13 +161,7 @@ export class FastifyPlatform implements CorsPlatform {
         }
       }
     }
-    return new FastifyRouteMatcher<T>(
-      router,
-      [...methods],
-      hostScoped,
-      hostConstrained,
-      (url) => this.adapter.isRoutableRequestTarget?.(url) ?? true,
-    );
+    return new FastifyRouteMatcher<T>(router, [...methods], hostConstrained, (url) => this.adapter.isRoutableRequestTarget?.(url) ?? true);
   }
 
   private instance(): FastifyInstanceLike {
@@ -195,7 +187,6 @@ class FastifyRouteMatcher<T> implements RouteMatcher<T> {
   constructor(
     private readonly router: FindMyWay,
     readonly methods: readonly string[],
-    readonly readsHostname: boolean,
     private readonly hostConstrained: boolean,
     private readonly isRoutable: (url: string) => boolean,
   ) {}
@@ -214,15 +205,3 @@ class FastifyRouteMatcher<T> implements RouteMatcher<T> {
 }
 
 function noop(): void {}
-
-/** A raw request seen as the adapter would present it, for the middie fallback. */
-function rawRequest(raw: IncomingMessage): AdapterRequest {
-  const host = raw.headers.host;
-  return {
-    url: raw.url ?? '/',
-    headers: raw.headers,
-    host,
-    hostname: host?.replace(/:\d*$/, ''),
-    protocol: (raw.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
-  };
-}

@@ -1,7 +1,7 @@
 // Any other HTTP adapter: use(), path-to-regexp in Nest's order.
 import { match } from 'path-to-regexp';
-import { OrderedRouteMatcher, type RouteMatcher, type RoutedRequest } from './core/route-matcher.js';
-import type { AdapterRequest, CorsPlatform, CorsRequestHandler, HttpAdapterLike } from './cors-platform.js';
+import { OrderedRouteMatcher, targetPathOf, type RouteMatcher } from './core/route-matcher.js';
+import { nodeRequestOf, type CorsPlatform, type CorsRequestHandler, type HttpAdapterLike } from './cors-platform.js';
 import type { NestRoutes } from './nest-routes.reader.js';
 
 /**
@@ -15,17 +15,7 @@ export class GenericPlatform implements CorsPlatform {
   constructor(private readonly adapter: HttpAdapterLike) {}
 
   mount(handler: CorsRequestHandler): void {
-    this.adapter.use((raw, response, next) => {
-      const host = raw.headers.host;
-      const request: AdapterRequest = {
-        url: raw.url ?? '/',
-        headers: raw.headers,
-        host,
-        hostname: host?.replace(/:\d*$/, ''),
-        protocol: (raw.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
-      };
-      handler({ request, raw, response, next, takeOver: () => undefined });
-    });
+    this.adapter.use((raw, response, next) => handler({ request: nodeRequestOf(raw), raw, response, next, takeOver: () => undefined }));
   }
 
   async ready(): Promise<void> {}
@@ -42,11 +32,6 @@ export class GenericPlatform implements CorsPlatform {
         entry: entries[route.handler],
       };
     });
-    return new OrderedRouteMatcher(routes, { caseSensitive: false, pathnameOf });
+    return new OrderedRouteMatcher(routes, { caseSensitive: false, pathnameOf: (request) => targetPathOf(request.url) });
   }
-}
-
-function pathnameOf(request: RoutedRequest): string {
-  const query = request.url.indexOf('?');
-  return query === -1 ? request.url : request.url.slice(0, query);
 }

@@ -33,8 +33,18 @@ export interface RouteMatcher<T> {
   find(method: string, request: RoutedRequest): readonly T[] | undefined;
   /** Every method some route is registered for, besides those an all-methods route takes. */
   readonly methods: readonly string[];
-  /** Whether some route is host-scoped, i.e. whether {@link RoutedRequest.hostname} is read. */
-  readonly readsHostname: boolean;
+}
+
+/** The path of a request target, origin-form or absolute-form (`http://host/path`), without its query. */
+export function targetPathOf(url: string): string {
+  let start = 0;
+  if (url.charCodeAt(0) !== 47) {
+    const authority = url.indexOf('://');
+    start = authority === -1 ? 0 : url.indexOf('/', authority + 3);
+    if (start === -1) return '/';
+  }
+  const query = url.indexOf('?', start);
+  return url.slice(start, query === -1 ? url.length : query);
 }
 
 /** A route as an order-sensitive router (Express) holds it. */
@@ -124,7 +134,6 @@ const THREW = 3;
  */
 export class OrderedRouteMatcher<T> implements RouteMatcher<T> {
   readonly methods: readonly string[];
-  readonly readsHostname: boolean;
   private readonly root: PrefixNode = { children: new Map(), routes: [] };
   private readonly singles: (readonly T[] | undefined)[];
   /** The last request routed: a preflight asks for every method of one request in turn. */
@@ -148,7 +157,6 @@ export class OrderedRouteMatcher<T> implements RouteMatcher<T> {
     });
     if (methods.has('GET')) methods.add('HEAD');
     this.methods = [...methods];
-    this.readsHostname = routes.some((route) => route.hosts !== undefined);
     this.singles = routes.map((route) => (route.entry === undefined ? undefined : [route.entry]));
   }
 
