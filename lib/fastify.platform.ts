@@ -71,6 +71,18 @@ const ROUTER_OPTION_KEYS = [
   'useSemicolonDelimiter',
 ] as const;
 
+/**
+ * The values Fastify's option validator writes into `routerOptions` for router options it was not
+ * given there, although Fastify itself then takes the top-level option of the same name.
+ */
+const ROUTER_OPTION_DEFAULTS: Readonly<Partial<Record<(typeof ROUTER_OPTION_KEYS)[number], unknown>>> = {
+  ignoreTrailingSlash: false,
+  ignoreDuplicateSlashes: false,
+  maxParamLength: 100,
+  allowUnsafeRegex: false,
+  useSemicolonDelimiter: false,
+};
+
 /** The router options Nest's adapter may report through `getRouteMatchingOptions()`. */
 const ADAPTER_MATCHING_KEYS = ['caseSensitive', 'ignoreTrailingSlash', 'maxParamLength', 'useSemicolonDelimiter'] as const;
 
@@ -168,17 +180,25 @@ export class FastifyPlatform implements CorsPlatform {
     return this.adapter.getInstance() as FastifyInstanceLike;
   }
 
-  /** The instance's router options: those under `routerOptions` win, as Fastify reads them. */
+  /**
+   * The instance's router options as Fastify resolves them: one given under `routerOptions` wins
+   * over the top-level one. `initialConfig` shows `routerOptions` after validation, which fills in
+   * defaults, so a default value there defers to the top-level option.
+   */
   private routerOptions(): Record<string, unknown> {
     const config = this.instance().initialConfig;
     const options: Record<string, unknown> = {};
-    for (const key of ROUTER_OPTION_KEYS) options[key] = config.routerOptions?.[key] ?? config[key];
-    // Nest's adapter folds top-level options into `routerOptions`, which Fastify's validator fills
-    // with defaults; the adapter itself knows which values are in force, for the options it reports
-    // (Nest 11's reports only `caseSensitive` and `ignoreTrailingSlash`).
+    for (const key of ROUTER_OPTION_KEYS) {
+      const underRouterOptions = config.routerOptions?.[key];
+      options[key] =
+        underRouterOptions !== undefined && underRouterOptions !== ROUTER_OPTION_DEFAULTS[key]
+          ? underRouterOptions
+          : (config[key] ?? underRouterOptions);
+    }
+    // Nest's adapter knows which values are in force for the options it reports (Nest 11's reports
+    // only `caseSensitive` and `ignoreTrailingSlash`).
     const matching = this.adapter.getRouteMatchingOptions?.() ?? {};
     for (const key of ADAPTER_MATCHING_KEYS) if (matching[key] !== undefined) options[key] = matching[key];
-    options.ignoreDuplicateSlashes = Boolean(config.routerOptions?.ignoreDuplicateSlashes || config.ignoreDuplicateSlashes);
     return options;
   }
 }

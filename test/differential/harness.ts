@@ -42,6 +42,11 @@ export interface AdapterSettings {
     readonly useSemicolonDelimiter?: boolean;
     readonly maxParamLength?: number;
   };
+  /**
+   * Fastify: give the `fastify` options at the top level (deprecated by Fastify 5, which still
+   * takes them) beside a `routerOptions` object, instead of in it.
+   */
+  readonly fastifyTopLevel?: boolean;
   /** Express: `case sensitive routing` and `strict routing`. */
   readonly express?: { readonly caseSensitive?: boolean; readonly strict?: boolean };
 }
@@ -98,7 +103,13 @@ export function handlerNames(spec: AppSpec): string[] {
 }
 
 function adapterFor(name: AdapterName, settings: AdapterSettings = {}) {
-  if (name === 'fastify') return new FastifyAdapter({ routerOptions: { ...settings.fastify } });
+  if (name === 'fastify') {
+    return new FastifyAdapter(
+      settings.fastifyTopLevel
+        ? { ...settings.fastify, routerOptions: { allowUnsafeRegex: false } }
+        : { routerOptions: { ...settings.fastify } },
+    );
+  }
   const app = express();
   if (settings.express?.caseSensitive) app.set('case sensitive routing', true);
   if (settings.express?.strict) app.set('strict routing', true);

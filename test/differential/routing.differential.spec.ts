@@ -228,35 +228,37 @@ const FIXTURES: Fixture[] = [
     },
     targets: ['/org/acme/members', '/org/acme/people', '/org/acme/other', '/org//members'],
   },
-  ...(['caseSensitive', 'ignoreTrailingSlash', 'ignoreDuplicateSlashes', 'useSemicolonDelimiter'] as const).map((option): Fixture => ({
-    name: `Fastify ${option}`,
-    adapters: ['fastify'],
-    spec: {
-      controllers: [
-        users,
-        {
-          path: 'Mixed',
-          handlers: [
-            { method: 'GET', path: 'Case' },
-            { method: 'PUT', path: ':id' },
-          ],
-        },
+  ...(['caseSensitive', 'ignoreTrailingSlash', 'ignoreDuplicateSlashes', 'useSemicolonDelimiter'] as const).flatMap((option) =>
+    [false, true].map((topLevel): Fixture => ({
+      name: `Fastify ${option}${topLevel ? ' as a top-level option beside routerOptions' : ''}`,
+      adapters: ['fastify'],
+      spec: {
+        controllers: [
+          users,
+          {
+            path: 'Mixed',
+            handlers: [
+              { method: 'GET', path: 'Case' },
+              { method: 'PUT', path: ':id' },
+            ],
+          },
+        ],
+        settings: { fastify: { [option]: option !== 'caseSensitive' ? true : false }, fastifyTopLevel: topLevel },
+      },
+      targets: [
+        '/users/me',
+        '/users/me/',
+        '//users/me',
+        '/users//me',
+        '/USERS/ME',
+        '/users/me;a=b',
+        '/mixed/case',
+        '/Mixed/Case',
+        '/mixed/case/',
+        '/Mixed/x;y',
       ],
-      settings: { fastify: { [option]: option !== 'caseSensitive' ? true : false } },
-    },
-    targets: [
-      '/users/me',
-      '/users/me/',
-      '//users/me',
-      '/users//me',
-      '/USERS/ME',
-      '/users/me;a=b',
-      '/mixed/case',
-      '/Mixed/Case',
-      '/mixed/case/',
-      '/Mixed/x;y',
-    ],
-  })),
+    })),
+  ),
   {
     name: 'Fastify maxParamLength',
     adapters: ['fastify'],
