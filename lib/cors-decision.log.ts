@@ -187,6 +187,17 @@ export class CorsDecisionLog {
     this.record(this.decisions, `rejected\n${key}`, 'debug', message, decisionSummary, message, '');
   }
 
+  /**
+   * `origin` refused by a policy (debug level), deduplicated by origin, policy and reason: the
+   * line is `describe()` (`Rejected request GET /cats from "…"`), the reason and the policy.
+   * Builds nothing while the log is off.
+   */
+  refused(origin: string, refusal: { readonly route?: { readonly name: string }; readonly reason: string }, describe: () => string): void {
+    if (!this.enabled) return;
+    const policy = refusal.route?.name ?? 'none';
+    this.rejected(`${origin}\n${policy}\n${refusal.reason}`, `${describe()}: ${refusal.reason} (policy ${policy})`);
+  }
+
   /** An allowed preflight or request (verbose level); callers check {@link enabled} first. */
   allowed(key: string, message: string): void {
     this.record(this.decisions, `allowed\n${key}`, 'verbose', message, decisionSummary, message, '');

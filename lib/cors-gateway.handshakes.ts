@@ -3,7 +3,6 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { decideActual, type CorsRejection } from './core/cors-decision.js';
-import { parseOrigin } from './core/origin.js';
 import type { CorsRoute } from './core/policy-compiler.js';
 import { isSameOrigin } from './core/same-origin.js';
 import { shown } from './cors-decision.log.js';
@@ -56,9 +55,8 @@ export class GatewayHandshakes {
   crossOrigin(request: IncomingMessage): string | undefined {
     const origin = request.headers.origin;
     if (origin === undefined) return undefined;
-    const parsed = parseOrigin(origin);
     const server = { protocol: (request.socket as TLSSocket).encrypted ? 'https' : 'http', host: request.headers.host };
-    return parsed !== undefined && isSameOrigin(parsed, server) ? undefined : origin;
+    return isSameOrigin(origin, server) ? undefined : origin;
   }
 
   /** The routes, in the policies in force, of the gateways served at `place`; `undefined` before `app.init()` compiled them. */
@@ -97,12 +95,6 @@ export class GatewayHandshakes {
 
   /** Logs a refusal in the explain log (`debug: true`), once per origin, policy and reason. */
   logRejection(origin: string, rejection: CorsRejection, what: string): void {
-    const log = this.registry.log;
-    if (!log.enabled) return;
-    const policy = rejection.route?.name ?? 'none';
-    log.rejected(
-      `${origin}\n${policy}\n${rejection.reason}`,
-      `Rejected ${what} from ${shown(origin)}: ${rejection.reason} (policy ${policy})`,
-    );
+    this.registry.log.refused(origin, rejection, () => `Rejected ${what} from ${shown(origin)}`);
   }
 }

@@ -8,13 +8,13 @@ import {
   decidePreflight,
   PREFLIGHT_VARY,
   writeActualHeaders,
-  writePreflightHeaders,
   type ActualDecision,
   type PreflightDecision,
 } from './core/cors-decision.js';
 import type { CorsRoute } from './core/policy-compiler.js';
 import { GatewayHandshakes, type GatewayPlace } from './cors-gateway.handshakes.js';
 import { CORS_GATEWAY_ADAPTER } from './cors-gateways.js';
+import { endApprovedPreflight, endRefusal } from './cors-responses.js';
 import { varyOnWriteHead } from './cors-vary.hook.js';
 
 /** The methods of engine.io's long-polling transport. */
@@ -138,20 +138,9 @@ export class CorsIoAdapter extends IoAdapter {
   ): void {
     const routesFor = (method: string) => (POLLING_METHODS.includes(method) ? routes : undefined);
     const finish = (decision: PreflightDecision) => {
-      if (decision.allowed) {
-        varyOnWriteHead(response, decision.vary);
-        writePreflightHeaders(decision, response);
-        response.statusCode = decision.status;
-        // RFC 9110 §8.6: no Content-Length on a 204; a 200 says its body is empty.
-        if (decision.status !== 204) response.setHeader('Content-Length', '0');
-        response.end();
-      } else {
-        this.handshakes.logRejection(origin, decision, 'Socket.IO polling preflight');
-        varyOnWriteHead(response, PREFLIGHT_VARY);
-        response.statusCode = 403;
-        response.setHeader('Content-Type', 'text/plain; charset=utf-8');
-        response.end('CORS preflight rejected');
-      }
+      if (decision.allowed) return endApprovedPreflight(response, decision);
+      this.handshakes.logRejection(origin, decision, 'Socket.IO polling preflight');
+      endRefusal(response, PREFLIGHT_VARY);
     };
     const decision = decidePreflight(
       { candidates: routesFor(requestMethod) ?? [], methods: POLLING_METHODS, routesFor },

@@ -7,6 +7,7 @@ import { CorsDecisionLog } from './cors-decision.log.js';
 import { CorsMetrics } from './cors.metrics.js';
 import { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
 import type { CorsModuleOptions } from './core/cors-options.js';
+import type { CorsProblem } from './core/cors-problem.js';
 import type { CorsPolicy } from './core/cors-policy.js';
 import { loadPublicSuffixList, needsPublicSuffixList } from './core/origin-pattern.js';
 import { pathOverlaps, type ServedRoute } from './core/path-overlaps.js';
@@ -34,6 +35,8 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
   private platform: CorsPlatform | undefined;
   private nest: NestRoutes = { handlers: [], routes: [] };
   private nestGateways: NestGateways = { gateways: [], adapter: undefined };
+  /** What is wrong with the gateways' declarations, found once at bootstrap (they do not change). */
+  private gatewayProblems: readonly CorsProblem[] = [];
   private snapshot: CorsSnapshot | undefined;
 
   constructor(
@@ -77,6 +80,7 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
     const sources = { discovery: this.discovery, scanner: this.scanner, reflector: this.reflector, moduleRef: this.moduleRef };
     this.nest = readNestRoutes(sources);
     this.nestGateways = readNestGateways(sources);
+    this.gatewayProblems = gatewayProblems(this.nestGateways);
     await this.reconfigure(this.options ?? {});
     this.logRoutes();
     await this.changes.start();
@@ -100,7 +104,7 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
     const levels = this.levels();
     if (needsPublicSuffixList(originValues(options, levels))) await loadPublicSuffixList();
     const compiled = compilePolicies(options, levels, (place, reason) => this.log.originFunctionFailed(place, reason));
-    const problems = [...('problems' in compiled ? compiled.problems : []), ...gatewayProblems(this.nestGateways)];
+    const problems = [...('problems' in compiled ? compiled.problems : []), ...this.gatewayProblems];
     if ('problems' in compiled || problems.length > 0) throw new CorsConfigurationError(problems);
     const snapshot = this.build(options, compiled);
     const overlaps = pathOverlaps(compiled.paths, snapshot.matcher, this.servedRoutes(), (route) => route.name);

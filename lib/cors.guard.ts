@@ -2,8 +2,10 @@
 import { ForbiddenException, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { decideActual, writeActualHeaders, type ActualDecision } from './core/cors-decision.js';
+import { targetPathOf } from './core/route-matcher.js';
 import { shown } from './cors-decision.log.js';
 import { CorsPolicyRegistry } from './cors-policy.registry.js';
+import { REJECTED_REQUEST_MESSAGE } from './cors-responses.js';
 import { rawRequest, rawResponse } from './cors-http.util.js';
 import { getCorsState, type CorsRequestState } from './cors-request-state.js';
 
@@ -42,13 +44,11 @@ export class CorsGuard implements CanActivate {
   private enforce(decision: ActualDecision, state: CorsRequestState, request: IncomingMessage): boolean {
     this.registry.metrics?.record('actual', decision.route, decision.allowed ? undefined : decision.code);
     if (decision.allowed || !state.snapshot.settings.rejectDisallowedOrigins) return true;
-    const policy = decision.route?.name ?? 'none';
-    if (this.registry.log.enabled)
-      this.registry.log.rejected(
-        `${state.origin}\n${policy}\n${decision.reason}`,
-        `Rejected request ${shown(request.method ?? '')} ${shown((request.url ?? '').split('?')[0])} from ${shown(state.origin)}: ` +
-          `${decision.reason} (policy ${policy})`,
-      );
-    throw new ForbiddenException('Cross-origin request rejected by CORS policy');
+    this.registry.log.refused(
+      state.origin,
+      decision,
+      () => `Rejected request ${shown(request.method ?? '')} ${shown(targetPathOf(request.url ?? '/'))} from ${shown(state.origin)}`,
+    );
+    throw new ForbiddenException(REJECTED_REQUEST_MESSAGE);
   }
 }

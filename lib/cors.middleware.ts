@@ -1,37 +1,26 @@
 // The request handler ahead of the app: preflights, headers, refusals.
 import { Injectable } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
 import {
   decideActual,
   decidePreflight,
   noHandlerRefusal,
   PREFLIGHT_VARY,
-  preflightHeaderLines,
   writeActualHeaders,
   writePreflightHeaders,
   type ActualDecision,
   type CorsRefusal,
   type PreflightDecision,
 } from './core/cors-decision.js';
-import { parseOrigin } from './core/origin.js';
-import { appendVary } from './core/vary.js';
 import type { CorsRoute } from './core/policy-compiler.js';
 import { targetPathOf } from './core/route-matcher.js';
 import { isSameOrigin } from './core/same-origin.js';
 import { shown } from './cors-decision.log.js';
 import type { CorsExchange } from './cors-platform.js';
 import { CorsPolicyRegistry } from './cors-policy.registry.js';
+import { endApprovedPreflight, endRefusal } from './cors-responses.js';
 import { setCorsState } from './cors-request-state.js';
 import { NO_HANDLER_FOR_METHOD, type CorsRequestSettings, type CorsSnapshot } from './cors-snapshot.js';
 import { varyOnWriteHead } from './cors-vary.hook.js';
-
-/** The body of Nest's own `ForbiddenException`, so a refused request looks like the app's 403s. */
-const REJECTED_REQUEST_BODY = JSON.stringify({
-  message: 'Cross-origin request rejected by CORS policy',
-  error: 'Forbidden',
-  statusCode: 403,
-});
-const REJECTED_PREFLIGHT_BODY = 'CORS preflight rejected';
 
 /**
  * The response header that carries, with `debug: true`, why the request was refused or why the
@@ -70,7 +59,8 @@ export class CorsMiddleware {
     if (!snapshot) return exchange.next();
     const { raw } = exchange;
     const origin = raw.headers.origin;
-    if (origin === undefined || this.isSameOrigin(exchange, origin)) {
+    // Same scheme, host and port as the server, as the adapter sees them (`X-Forwarded-*` where trusted).
+    if (origin === undefined || isSameOrigin(origin, exchange.request)) {
       this.varyIfDependent(exchange, snapshot, raw.method ?? 'GET');
       return exchange.next();
     }
@@ -80,12 +70,6 @@ export class CorsMiddleware {
     } else {
       this.actual(exchange, snapshot, origin, raw.method ?? 'GET');
     }
-  }
-
-  /** Same scheme, host and port as the server, as the adapter sees them (`X-Forwarded-*` where trusted). */
-  private isSameOrigin({ request }: CorsExchange, origin: string): boolean {
-    const parsed = parseOrigin(origin);
-    return parsed !== undefined && isSameOrigin(parsed, request);
   }
 
   private varyIfDependent(exchange: CorsExchange, snapshot: CorsSnapshot, method: string): void {
@@ -116,12 +100,7 @@ export class CorsMiddleware {
         return exchange.next();
       }
       exchange.takeOver();
-      const lines = preflightHeaderLines(decision);
-      lines.push('Vary', appendVary(response.getHeader('Vary'), decision.vary));
-      // RFC 9110 §8.6: no Content-Length on a 204; a 200 says its body is empty.
-      if (decision.status !== 204) lines.push('Content-Length', '0');
-      response.writeHead(decision.status, lines);
-      response.end();
+      endApprovedPreflight(response, decision);
     };
     const decision = decidePreflight(routes, {
       origin,
@@ -155,7 +134,7 @@ export class CorsMiddleware {
       }
       if (!snapshot.settings.rejectDisallowedOrigins) {
         if (counted) this.registry.metrics?.record('actual', decision.route, decision.code);
-        this.logRejection(decision, origin, () => `Sent without CORS headers: ${describe()}`);
+        this.registry.log.refused(origin, decision, () => `Sent without CORS headers: ${describe()}`);
         setCorsState(raw, { snapshot, origin, candidates });
         return exchange.next();
       }
@@ -174,32 +153,10 @@ export class CorsMiddleware {
     decision: CorsRefusal & { route: CorsRoute | undefined },
     describe: () => string,
   ): void {
-    const preflight = vary !== undefined;
-    this.registry.metrics?.record(preflight ? 'preflight' : 'actual', decision.route, decision.code);
-    this.logRejection(decision, exchange.raw.headers.origin ?? '', () => `Rejected ${describe()}`);
-    const { response } = exchange;
-    if (preflight) varyOnWriteHead(response, vary);
-    if (snapshot.options.debug === true) response.setHeader(REASON_HEADER, decision.reason);
+    this.registry.metrics?.record(vary !== undefined ? 'preflight' : 'actual', decision.route, decision.code);
+    this.registry.log.refused(exchange.raw.headers.origin ?? '', decision, () => `Rejected ${describe()}`);
+    if (snapshot.options.debug === true) exchange.response.setHeader(REASON_HEADER, decision.reason);
     exchange.takeOver();
-    endWith(
-      response,
-      403,
-      preflight ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
-      preflight ? REJECTED_PREFLIGHT_BODY : REJECTED_REQUEST_BODY,
-    );
+    endRefusal(exchange.response, vary);
   }
-
-  private logRejection(decision: { route: CorsRoute | undefined; reason: string }, origin: string, message: () => string): void {
-    const log = this.registry.log;
-    if (!log.enabled) return;
-    const policy = decision.route?.name ?? 'none';
-    log.rejected(`${origin}\n${policy}\n${decision.reason}`, `${message()}: ${decision.reason} (policy ${policy})`);
-  }
-}
-
-function endWith(response: ServerResponse, status: number, contentType: string, body: string): void {
-  response.statusCode = status;
-  response.setHeader('Content-Type', contentType);
-  response.setHeader('Content-Length', String(Buffer.byteLength(body)));
-  response.end(body);
 }

@@ -1,5 +1,5 @@
 // Same-origin detection: scheme, host and port.
-import { defaultPort, type ParsedOrigin } from './origin.js';
+import { defaultPort, parseOrigin } from './origin.js';
 
 /** How the server was addressed: scheme and `Host`, as the HTTP adapter derives them. */
 export interface ServerAddress {
@@ -16,9 +16,11 @@ export interface ServerAddress {
  * request: it gets no CORS headers and is never refused. The host is compared first, so the
  * scheme is read only for a request that addressed the origin's own host.
  */
-export function isSameOrigin(origin: ParsedOrigin, server: ServerAddress): boolean {
+export function isSameOrigin(originHeader: string, server: ServerAddress): boolean {
   const host = server.host?.toLowerCase();
   if (!host) return false;
+  const origin = parseOrigin(originHeader);
+  if (origin === undefined) return false;
   const portSeparator = host.lastIndexOf(':');
   const hasPort = portSeparator > host.lastIndexOf(']');
   if ((hasPort ? host.slice(0, portSeparator) : host) !== origin.host) return false;
