@@ -111,9 +111,8 @@ export class CorsChangeSync {
    * not handle the task's rejection: a caller that ignores a failed update still hears of it.
    */
   private serialized(task: () => Promise<void>): Promise<void> {
-    const previous = this.queue;
-    let done!: () => void;
-    this.queue = new Promise<void>((resolve) => (done = resolve));
-    return previous.then(task).finally(done);
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 }

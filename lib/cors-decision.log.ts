@@ -10,11 +10,11 @@ const MAX_KEY_LENGTH = 256;
 const MAX_KEPT_MESSAGE_LENGTH = 512;
 
 /** Default length of a deduplication window, in milliseconds. */
-export const DEFAULT_LOG_WINDOW = 60_000;
+const DEFAULT_LOG_WINDOW = 60_000;
 /** Default most explain-log keys (kind, origin, route, reason) counted at once. */
-export const DEFAULT_MAX_DECISION_KEYS = 10_000;
+const DEFAULT_MAX_DECISION_KEYS = 10_000;
 /** Default most origin-function failure keys (policy, reason) counted at once. */
-export const DEFAULT_MAX_FAILURE_KEYS = 1_000;
+const DEFAULT_MAX_FAILURE_KEYS = 1_000;
 
 /** Makes an attacker-chosen value safe and short enough to log. */
 export function shown(value: string): string {

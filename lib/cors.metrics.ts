@@ -3,10 +3,10 @@ import type { CorsRefusalCode } from './core/cors-decision.js';
 import type { CorsRoute } from './core/policy-compiler.js';
 
 /** Whether a decision was about a preflight or an actual (non-preflight) request. */
-export type CorsDecisionKind = 'preflight' | 'actual';
+type CorsDecisionKind = 'preflight' | 'actual';
 
 /** The name of the counter nest-cors adds its decisions to. */
-export const CORS_DECISIONS_METRIC = 'nest_cors.decisions';
+const CORS_DECISIONS_METRIC = 'nest_cors.decisions';
 
 /** The part of `@opentelemetry/api` used here. */
 interface OpenTelemetryApi {

@@ -9,10 +9,10 @@ export interface CorsModuleExtras {
   /** Register the module globally so `@Cors()` works in every module. Default `true`. */
   isGlobal: boolean;
   /**
-   * Register the global interceptor that keeps `Vary: Origin` when a handler replaces `Vary`
-   * (`@Header('Vary', …)`, `reply.header('Vary', …)`). Default `true`. Any global interceptor makes
-   * Nest wrap every handler call in RxJS, which measurably lowers throughput (see BENCHMARKS.md);
-   * turn it off when no handler sets `Vary` itself, or when handlers append to it (`res.vary()`).
+   * Register the global interceptor of the guard-and-interceptor shape. Default `true`. It passes
+   * every call through (`Vary` is kept when each response head is written, interceptor or not);
+   * any global interceptor makes Nest wrap every handler call in RxJS, which measurably lowers
+   * throughput (see BENCHMARKS.md), so `false` saves that and changes nothing else.
    */
   responseInterceptor: boolean;
 }

@@ -405,7 +405,7 @@ export function decideActual(
   origin: string,
   raw: IncomingMessage,
 ): ActualDecision | Promise<ActualDecision> {
-  if (candidates.length === 0) return { allowed: false, route: undefined, code: 'no-handler', reason: 'no route' };
+  if (candidates.length === 0) return { allowed: false, route: undefined, ...noHandlerRefusal(method) };
   if (candidates.length === 1) {
     const [route] = candidates;
     const allowed = route.policy.allowsOrigin(origin, raw);

@@ -27,7 +27,7 @@ export interface OriginFunctionSettings {
 export const DEFAULT_ORIGIN_TIMEOUT = 1000;
 
 /** Longest default `failureTtl`, in milliseconds (the default is `min(ttl, this)`). */
-export const DEFAULT_MAX_FAILURE_TTL = 5000;
+const DEFAULT_MAX_FAILURE_TTL = 5000;
 
 /** What one call of an origin function came to: its answer, or (a string) why it failed. */
 type Outcome = boolean | string;

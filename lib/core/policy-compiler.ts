@@ -9,7 +9,7 @@ import { mergeCorsLevels, normalizeCorsArgument, pickCorsOptions } from './optio
 import { checkCombination, checkOptionFields } from './options-validation.js';
 
 /** Where problems with the module options are reported. */
-export const MODULE_PLACE = 'CorsModule options';
+const MODULE_PLACE = 'CorsModule options';
 
 /** A compiled policy and the name of its owner (`CatsController.update`), for logs and reports. */
 export interface CorsRoute {
