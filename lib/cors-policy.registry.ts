@@ -9,9 +9,8 @@ import { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
 import type { CorsModuleOptions } from './core/cors-options.js';
 import type { CorsProblem } from './core/cors-problem.js';
 import type { CorsPolicy } from './core/cors-policy.js';
-import { loadPublicSuffixList, needsPublicSuffixList } from './core/origin-pattern.js';
 import { pathOverlaps, type ServedRoute } from './core/path-overlaps.js';
-import { compilePolicies, originValues, type CompiledPolicies, type CorsRoute, type HandlerLevels } from './core/policy-compiler.js';
+import { compilePolicies, type CompiledPolicies, type CorsRoute, type HandlerLevels } from './core/policy-compiler.js';
 import type { CorsPlatform, HttpAdapterLike } from './cors-platform.js';
 import { createCorsPlatform } from './cors-platform.factory.js';
 import { CorsSnapshot } from './cors-snapshot.js';
@@ -101,9 +100,7 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
    * changing nothing, when they are invalid.
    */
   async reconfigure(options: CorsModuleOptions, beforeSwap?: () => Promise<void>): Promise<void> {
-    const levels = this.levels();
-    if (needsPublicSuffixList(originValues(options, levels))) await loadPublicSuffixList();
-    const compiled = compilePolicies(options, levels, (place, reason) => this.log.originFunctionFailed(place, reason));
+    const compiled = compilePolicies(options, this.levels(), (place, reason) => this.log.originFunctionFailed(place, reason));
     const problems = [...('problems' in compiled ? compiled.problems : []), ...this.gatewayProblems];
     if ('problems' in compiled || problems.length > 0) throw new CorsConfigurationError(problems);
     const snapshot = this.build(options, compiled);

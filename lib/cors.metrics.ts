@@ -36,11 +36,17 @@ const OUTCOMES: readonly (CorsRefusalCode | 'allowed')[] = [
 const NONE = 'none';
 
 /**
+ * Where every copy of `@opentelemetry/api` 1.x keeps the global providers an SDK registers
+ * (`metrics.setGlobalMeterProvider()` sets its `metrics`).
+ */
+const OPENTELEMETRY_GLOBAL = Symbol.for('opentelemetry.js.api.1');
+
+/**
  * Counts CORS decisions through the OpenTelemetry metrics API, one counter labelled
  * `cors.kind` (preflight or actual), `cors.outcome` (allowed or refused), `cors.reason` (the
  * refusal code, `none` when allowed) and `cors.policy` (the handler whose policy decided).
- * `@opentelemetry/api` is an optional peer dependency: without it nothing is recorded; with it
- * but without an SDK the API's no-op counter is called. The attribute sets are built once per
+ * `@opentelemetry/api` is an optional peer dependency: without it, or without a meter provider
+ * registered by `app.init()`, nothing is recorded. The attribute sets are built once per
  * policy and kind, so recording allocates nothing.
  */
 export class CorsMetrics {
@@ -53,6 +59,10 @@ export class CorsMetrics {
 
   /** Binds to the OpenTelemetry API if the app has it installed; the meter provider registered by then is used. */
   static async create(): Promise<CorsMetrics> {
+    // Without a registered meter provider the API hands out a no-op counter: loading it (about
+    // 10 ms at startup) would change nothing.
+    if (!(globalThis as Record<symbol, { metrics?: unknown } | undefined>)[OPENTELEMETRY_GLOBAL]?.metrics)
+      return new CorsMetrics(undefined);
     try {
       const api = (await import('@opentelemetry/api' as string)) as OpenTelemetryApi | { default: OpenTelemetryApi };
       const { metrics } = 'metrics' in api ? api : api.default;

@@ -238,23 +238,22 @@ function modulePathOf(wrapper: InstanceWrapper, applicationId: string | undefine
  * at the same path is never taken for a Nest one); Nest 11's callbacks have no such names.
  */
 export class NestRouteJoin {
+  /** The Nest routes by method, path and (where the registered names say whose they are) handler name. */
   private readonly byKey = new Map<string, NestRoute[]>();
   private readonly used = new Set<NestRoute>();
   private readonly named: boolean;
 
   /** @param registeredNames the names of every callback registered with the adapter */
-  constructor(
-    private readonly nest: NestRoutes,
-    registeredNames: Iterable<string | undefined>,
-  ) {
+  constructor(nest: NestRoutes, registeredNames: Iterable<string | undefined>) {
+    const handlerNames = new Set(nest.handlers.map((handler) => handler.name));
+    this.named = false;
+    for (const name of registeredNames) if (name !== undefined && handlerNames.has(name)) this.named = true;
     for (const route of nest.routes) {
-      const key = `${route.method} ${route.path}`;
+      const key = this.key(nest.handlers[route.handler].name, route.method, route.path);
       const queue = this.byKey.get(key);
       if (queue) queue.push(route);
       else this.byKey.set(key, [route]);
     }
-    const handlerNames = new Set(nest.handlers.map((handler) => handler.name));
-    this.named = [...registeredNames].some((name) => name !== undefined && handlerNames.has(name));
   }
 
   /**
@@ -264,19 +263,18 @@ export class NestRouteJoin {
    * @param method the registered method, `ALL` for every method
    */
   take(name: string | undefined, method: string | undefined, path: string): NestRoute | undefined {
-    const route = this.candidates(name, method, path).find((candidate) => !this.used.has(candidate));
+    const queue = method === undefined ? undefined : this.byKey.get(this.key(name, method, path));
+    const route = queue?.find((candidate) => !this.used.has(candidate));
     if (route) this.used.add(route);
     return route;
   }
 
   /** The Nest route registered as `method` at `path`, used or not (the GET behind Fastify's own HEAD). */
   find(name: string | undefined, method: string, path: string): NestRoute | undefined {
-    return this.candidates(name, method, path)[0];
+    return this.byKey.get(this.key(name, method, path))?.[0];
   }
 
-  private candidates(name: string | undefined, method: string | undefined, path: string): NestRoute[] {
-    const queue = method === undefined ? undefined : this.byKey.get(`${method} ${path}`);
-    if (!queue) return [];
-    return this.named ? queue.filter((route) => this.nest.handlers[route.handler].name === name) : queue;
+  private key(name: string | undefined, method: string, path: string): string {
+    return this.named ? `${name}\n${method} ${path}` : `${method} ${path}`;
   }
 }

@@ -6,7 +6,6 @@
  * bytes per request measured over small batches that no garbage collection interrupts.
  * Usage (by the runner, through fork): core-vs-cors.js <rounds> <requests per round>
  */
-import { loadPublicSuffixList } from '../../lib/core/origin-pattern.js';
 import { bigAppOrigins, SMALL_APP_CORS_OPTIONS } from '../app/origins.js';
 import { sendToRunner, type MicroRequestName } from '../process/messages.js';
 import { spreadOf } from '../report/stats.js';
@@ -23,7 +22,6 @@ const ALLOCATION_BATCH_REQUESTS = 1_000;
 const ALLOCATION_BATCHES = 9;
 
 // The big policy's `*.` patterns are checked against the Public Suffix List, as the module does.
-await loadPublicSuffixList();
 
 const sides = {
   corsPackage: corsPackageHandler(SMALL_APP_CORS_OPTIONS),

@@ -1,5 +1,5 @@
 // Vector tables for preflight and actual-request decisions.
-import { beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import type { IncomingMessage } from 'node:http';
 import type { CorsOptions, CorsOriginFunction } from './cors-options.js';
 import {
@@ -15,11 +15,9 @@ import {
   type PreflightRoutes,
 } from './cors-decision.js';
 import { CorsPolicy } from './cors-policy.js';
-import { loadPublicSuffixList } from './origin-pattern.js';
 import type { CorsRoute } from './policy-compiler.js';
 
 // "*." origin patterns are checked against the Public Suffix List, which is loaded on demand.
-beforeAll(() => loadPublicSuffixList());
 
 const KIB = 1024;
 const raw = { headers: {} } as IncomingMessage;

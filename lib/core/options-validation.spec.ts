@@ -1,11 +1,9 @@
 // Startup validation: one row per rule.
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { CorsOptions } from './cors-options.js';
 import { checkCombination, checkOptionFields, CORS_OPTION_KEYS, listOption, MODULE_ONLY_OPTION_KEYS } from './options-validation.js';
-import { loadPublicSuffixList } from './origin-pattern.js';
 
 // "*." origin patterns are checked against the Public Suffix List, which is loaded on demand.
-beforeAll(() => loadPublicSuffixList());
 
 const PLACE = 'CorsModule options';
 const ORIGIN = 'https://app.example.com';

@@ -1,4 +1,5 @@
 // Classifies allowed-origin patterns and explains those that can never match.
+import { createRequire } from 'node:module';
 import { defaultPort, parseOrigin } from './origin.js';
 import type { CorsProblemDetail } from './cors-problem.js';
 
@@ -45,45 +46,28 @@ interface SuffixTrie {
   readonly exceptionsRoot: number;
   /** Where each edge's label starts in `labelText` (tldts ships only the lengths). */
   readonly edgeOffset: Uint32Array;
+  /** Per node, its edges by label, made at the node's first lookup (the roots have over a thousand). */
+  readonly childrenByLabel: (Map<string, number> | undefined)[];
 }
 
 let suffixTrie: SuffixTrie | undefined;
-let suffixTrieLoading: Promise<void> | undefined;
+
+/** `require` from this module, so that tldts resolves from nest-cors's own dependencies. */
+const requireDependency = createRequire(import.meta.url);
 
 const UNREADABLE_TRIE =
   'nest-cors cannot read the Public Suffix List data of the installed tldts (tldts/dist/cjs/src/data/trie.js changed shape); ' +
   "install a tldts version within nest-cors's dependency range";
 
 /**
- * Loads the Public Suffix List that `*.` origin patterns are checked against (tldts's data, about
- * 140 kB, only when called). Resolves once it is loaded; later calls return the same promise, and
- * a failed load can be retried. Call it before {@link parseOriginPattern} sees a `*.` pattern
- * (see {@link needsPublicSuffixList}).
+ * The Public Suffix List that `*.` origin patterns are checked against: tldts's data (about
+ * 140 kB), loaded at the first such pattern. Only the trie module, not tldts's entry point: that
+ * bundles its own copy of the same data plus a URL parser. `require`d, not imported: Node's
+ * `import()` of a CommonJS file scans its source for export names first, which costs three times
+ * the load itself on this file.
  */
-export function loadPublicSuffixList(): Promise<void> {
-  // Only the trie module, not tldts's entry point: that bundles its own copy of the same data plus
-  // a URL parser. The cast keeps TypeScript from resolving the path (tldts ships no types beside
-  // it); bundlers and the CommonJS build still see the literal.
-  suffixTrieLoading ??= import('tldts/dist/cjs/src/data/trie.js' as string)
-    .then((module: unknown) => {
-      suffixTrie = readSuffixTrie(module);
-    })
-    .catch((error: unknown) => {
-      suffixTrieLoading = undefined;
-      throw error;
-    });
-  return suffixTrieLoading;
-}
-
-/**
- * Whether an `origin` option value (a string, an array, or anything else) has a string entry that
- * is, or looks like, a `*.` subdomain pattern: validating it then needs the Public Suffix List
- * ({@link loadPublicSuffixList}). Malformed entries such as `'*.example.com'` count too, because
- * the fix suggested for them is a `*.` pattern that is checked in turn.
- */
-export function needsPublicSuffixList(origins: unknown): boolean {
-  const entries: readonly unknown[] = Array.isArray(origins) ? origins : [origins];
-  return entries.some((entry) => typeof entry === 'string' && entry.includes('*.'));
+function loadedSuffixTrie(): SuffixTrie {
+  return (suffixTrie ??= readSuffixTrie(requireDependency('tldts/dist/cjs/src/data/trie.js')));
 }
 
 function isIndexArray(value: unknown): value is ArrayLike<number> {
@@ -127,6 +111,7 @@ function readSuffixTrie(module: unknown): SuffixTrie {
     rulesRoot: rulesRoot as number,
     exceptionsRoot: exceptionsRoot as number,
     edgeOffset,
+    childrenByLabel: [],
   };
   // Facts of the list that any reading of a changed layout would most likely get wrong.
   if (
@@ -140,20 +125,17 @@ function readSuffixTrie(module: unknown): SuffixTrie {
   return trie;
 }
 
-function loadedSuffixTrie(pattern: string): SuffixTrie {
-  if (suffixTrie) return suffixTrie;
-  throw new Error(
-    `nest-cors: origin ${JSON.stringify(pattern)} needs the Public Suffix List, which is not loaded; await loadPublicSuffixList() ` +
-      `before checking "*." origin patterns`,
-  );
-}
-
 /** The node that edge label `label` leads to from `node`, or -1. */
 function childNode(trie: SuffixTrie, node: number, label: string): number {
-  for (let edge = trie.edgeStart[node]; edge < trie.edgeStart[node + 1]; edge++) {
-    if (trie.edgeLength[edge] === label.length && trie.labelText.startsWith(label, trie.edgeOffset[edge])) return trie.edgeChild[edge];
+  let children = trie.childrenByLabel[node];
+  if (!children) {
+    trie.childrenByLabel[node] = children = new Map();
+    for (let edge = trie.edgeStart[node]; edge < trie.edgeStart[node + 1]; edge++) {
+      const offset = trie.edgeOffset[edge];
+      children.set(trie.labelText.slice(offset, offset + trie.edgeLength[edge]), trie.edgeChild[edge]);
+    }
   }
-  return -1;
+  return children.get(label) ?? -1;
 }
 
 /** The nodes that `name` reaches from `root`, each label matching its own edge or a `*` edge. */
@@ -281,10 +263,10 @@ function isAccepted(pattern: string): boolean {
  * of the list lies strictly under `P` (`amazonaws.com`, under which `s3.amazonaws.com` is listed):
  * anyone can register a site there. A name the list does not mention (`internal`, `localhost`,
  * `test`, `corp.example.internal`), which only the list's implicit default rule covers, is
- * allowed. The list must be loaded first ({@link loadPublicSuffixList}); checking a `*.` pattern
- * without it throws. IP addresses never take `*.`.
+ * allowed. IP addresses never take `*.`.
  */
 export function parseOriginPattern(pattern: string): OriginPattern | CorsProblemDetail {
+  if (PLAIN_ORIGIN.test(pattern)) return { kind: 'exact', origin: pattern };
   let result = parsedPatterns.get(pattern);
   if (result === undefined) {
     result = classify(pattern, true);
@@ -293,6 +275,15 @@ export function parseOriginPattern(pattern: string): OriginPattern | CorsProblem
   }
   return result;
 }
+
+/**
+ * `http(s)://` and a host name of lower-case letters, digits and hyphens, no label punycode
+ * (`xn--`) and the last one starting with a letter (so not an IPv4 address, URL Standard §3.5
+ * "ends in a number"), without port: the URL parser serializes such an origin as written, so it
+ * is accepted as it is. Long allowed-origin lists are mostly made of these; testing them with one
+ * RegExp keeps their validation cheap.
+ */
+const PLAIN_ORIGIN = /^https?:\/\/(?:(?!xn--)[a-z\d-]+\.)*(?!xn--)[a-z][a-z\d-]*$/;
 
 /**
  * Patterns already classified: startup validates each allowed origin and then compiles it, and a
@@ -426,7 +417,7 @@ function checkPublicSuffix(
   portSuffix: string,
   explain: boolean,
 ): CorsProblemDetail | undefined {
-  const trie = loadedSuffixTrie(pattern);
+  const trie = loadedSuffixTrie();
   // The list names hosts without the final dot; "example.com." is the same name, fully qualified.
   const fullyQualified = parent.endsWith('.');
   const name = fullyQualified ? parent.slice(0, -1) : parent;

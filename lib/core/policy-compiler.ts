@@ -96,26 +96,6 @@ export function compilePolicies(
   return { routes, paths: paths.filter((path): path is CorsPathRoute => path !== undefined), moduleRoute, unknownRoute };
 }
 
-/**
- * Every `origin` value {@link compilePolicies} validates, as one flat list: the module options',
- * each `@Cors()` level's and each `paths` entry's (for what must be loaded before, such as the
- * Public Suffix List).
- */
-export function originValues(moduleOptions: CorsModuleOptions, handlers: readonly HandlerLevels[]): unknown[] {
-  const origins: unknown[] = [moduleOptions?.origin];
-  for (const levels of handlers) {
-    for (const argument of [levels.scopeArgument, levels.handlerArgument]) {
-      const normalized = argument === undefined ? undefined : normalizeCorsArgument(argument);
-      if (normalized) origins.push(normalized.origin);
-    }
-  }
-  if (Array.isArray(moduleOptions?.paths)) {
-    for (const entry of moduleOptions.paths as unknown[])
-      if (typeof entry === 'object' && entry !== null) origins.push((entry as CorsPathOptions).origin);
-  }
-  return origins.flat();
-}
-
 /** A `paths` entry: a pattern plus `@Cors()` options, merged over the module options like a controller's. */
 function compilePath(
   entry: CorsPathOptions,

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { IncomingMessage } from 'node:http';
 import type { CorsOptions } from '../../lib/core/cors-options.js';
 import { decideActual, decidePreflight, routesOfPolicy, writeActualHeaders, writePreflightHeaders } from '../../lib/core/cors-decision.js';
@@ -9,10 +9,8 @@ import { OriginMatcher } from '../../lib/core/origin-matcher.js';
 import { checkCombination, checkOptionFields } from '../../lib/core/options-validation.js';
 import { appendVary } from '../../lib/core/vary.js';
 import { fc } from './fast-check.config.js';
-import { loadPublicSuffixList } from '../../lib/core/origin-pattern.js';
 
 // "*." origin patterns are checked against the Public Suffix List, which is loaded on demand.
-beforeAll(() => loadPublicSuffixList());
 
 const request = {} as IncomingMessage;
 

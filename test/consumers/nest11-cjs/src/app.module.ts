@@ -3,7 +3,7 @@ import { CorsModule } from 'nest-cors';
 import { ItemsController } from './items.controller';
 
 @Module({
-  imports: [CorsModule.forRoot({ origin: ['http://allowed.test'] })],
+  imports: [CorsModule.forRoot({ origin: ['http://allowed.test', 'https://*.partners.test'] })],
   controllers: [ItemsController],
 })
 export class AppModule {}

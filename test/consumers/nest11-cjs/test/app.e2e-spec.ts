@@ -48,6 +48,12 @@ describe.each(['express', 'fastify'] as const)('nest-cors in a Nest 11 CommonJS 
     expect(JSON.parse(res.body)).toEqual({ items: ['a', 'b'] });
   });
 
+  it('allows a subdomain of a "*." pattern, checked against the Public Suffix List', async () => {
+    const res = await send(port, 'GET', '/items', { Origin: 'https://api.partners.test' });
+    expect(res.status).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBe('https://api.partners.test');
+  });
+
   it('answers a preflight with 204 and Access-Control-Allow-Methods', async () => {
     const res = await send(port, 'OPTIONS', '/items', { Origin: ALLOWED, 'Access-Control-Request-Method': 'GET' });
     expect(res.status).toBe(204);

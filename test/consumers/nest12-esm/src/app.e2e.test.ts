@@ -57,6 +57,12 @@ for (const [name, create] of adapters) {
       assert.ok(methods.includes('GET'), `access-control-allow-methods: ${res.headers['access-control-allow-methods']}`);
     });
 
+    it('allows a subdomain of a "*." pattern, checked against the Public Suffix List', async () => {
+      const res = await send(port, 'GET', '/items', { Origin: 'https://api.partners.test' });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers['access-control-allow-origin'], 'https://api.partners.test');
+    });
+
     it('rejects a disallowed origin with 403 and no CORS headers', async () => {
       const res = await send(port, 'GET', '/items', { Origin: 'http://evil.test' });
       assert.equal(res.status, 403);
