@@ -46,7 +46,7 @@ interface SuffixTrie {
   readonly exceptionsRoot: number;
   /** Where each edge's label starts in `labelText` (tldts ships only the lengths). */
   readonly edgeOffset: Uint32Array;
-  /** Per node, its edges by label, made at the node's first lookup (the roots have over a thousand). */
+  /** Per node, its edges by label, made at the node's first lookup (the rules root has over 1,500). */
   readonly childrenByLabel: (Map<string, number> | undefined)[];
 }
 
