@@ -48,8 +48,17 @@ export class ExpressPlatform implements CorsPlatform {
 
   async ready(): Promise<void> {}
 
+  /**
+   * Whether routes were added since the last matcher. Layers without a route (middleware, and
+   * the not-found and error handlers Nest adds after bootstrap) change no lookup.
+   */
   get changed(): boolean {
-    return this.router()?.stack?.length !== this.stackSize;
+    const stack = this.router()?.stack ?? [];
+    if (stack.length === this.stackSize) return false;
+    if (this.stackSize < 0 || stack.length < this.stackSize) return true;
+    for (let index = this.stackSize; index < stack.length; index++) if (stack[index].route) return true;
+    this.stackSize = stack.length;
+    return false;
   }
 
   matcher<T>(nest: NestRoutes, entries: readonly T[]): RouteMatcher<T> {
