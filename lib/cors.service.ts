@@ -35,9 +35,8 @@ export class CorsService {
 
   /**
    * Replaces the given module options, keeping the others. Handlers' `@Cors()` levels are merged
-   * over the new options as at startup. Resolves once the new policies are in force (a first
-   * `*.` pattern loads the Public Suffix List first). Changes apply one after the other, each over
-   * the options the previous one left.
+   * over the new options as at startup. Resolves once the new policies are in force. Changes apply
+   * one after the other, each over the options the previous one left.
    *
    * With a `changeFeed`, the change is then published to the other instances, which apply it
    * with the same validation. It is applied and published, or neither: an invalid change, one
