@@ -246,8 +246,7 @@ export class NestRouteJoin {
   /** @param registeredNames the names of every callback registered with the adapter */
   constructor(nest: NestRoutes, registeredNames: Iterable<string | undefined>) {
     const handlerNames = new Set(nest.handlers.map((handler) => handler.name));
-    this.named = false;
-    for (const name of registeredNames) if (name !== undefined && handlerNames.has(name)) this.named = true;
+    this.named = [...registeredNames].some((name) => name !== undefined && handlerNames.has(name));
     for (const route of nest.routes) {
       const key = this.key(nest.handlers[route.handler].name, route.method, route.path);
       const queue = this.byKey.get(key);
