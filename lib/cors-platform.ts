@@ -58,8 +58,8 @@ export interface CorsPlatform {
   /** Resolves once the platform can build matchers (its router library loaded). */
   ready(): Promise<void>;
   /**
-   * A matcher over the routes registered with the adapter, each Nest route carrying the entry of
-   * its handler (`entries[route.handler]`).
+   * A matcher over the routes registered with the adapter, each route of a Nest handler carrying
+   * that handler's entry (`entries[index]`, `index` its place in `nest.handlers`).
    */
   matcher<T>(nest: NestRoutes, entries: readonly T[]): RouteMatcher<T>;
   /** Whether routes were registered since the last {@link matcher} call (plugins, late raw routes). */

@@ -104,7 +104,12 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
     const problems = [...('problems' in compiled ? compiled.problems : []), ...this.gatewayProblems];
     if ('problems' in compiled || problems.length > 0) throw new CorsConfigurationError(problems);
     const snapshot = this.build(options, compiled);
-    const overlaps = pathOverlaps(compiled.paths, snapshot.matcher, this.servedRoutes(), (route) => route.name);
+    const overlaps = pathOverlaps(
+      compiled.paths,
+      snapshot.matcher,
+      () => this.servedRoutes(),
+      (route) => route.name,
+    );
     if (overlaps.length > 0) throw new CorsConfigurationError(overlaps);
     await beforeSwap?.();
     this.snapshot = snapshot;
@@ -163,7 +168,8 @@ export class CorsPolicyRegistry implements OnModuleInit, OnModuleDestroy {
   private logRoutes(): void {
     if (!this.log.enabled || !this.snapshot) return;
     const descriptions = new Map<CorsPolicy, string>();
-    this.nest.routes.forEach(({ handler, method, path }) => {
+    this.nest.routes.forEach(({ handler, path }) => {
+      const { method } = this.nest.handlers[handler];
       const route = this.snapshot!.routes[handler];
       let description = descriptions.get(route.policy);
       if (description === undefined) descriptions.set(route.policy, (description = describePolicy(route.policy)));

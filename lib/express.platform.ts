@@ -75,15 +75,16 @@ export class ExpressPlatform implements CorsPlatform {
       if (!route || typeof route.path !== 'string') continue;
       const methods = Object.keys(route.methods).filter((method) => route.methods[method]);
       // Express 5 registers `all()` as every method it knows, one by one.
-      const nestRoute = joined.take(route.stack[0]?.handle?.name, methods.length === 1 ? methods[0].toUpperCase() : 'ALL', route.path);
-      const all = methods.includes('_all') || nestRoute?.method === 'ALL';
+      const index = joined.take(route.stack[0]?.handle?.name, methods.length === 1 ? methods[0].toUpperCase() : 'ALL', route.path);
+      const handler = index === undefined ? undefined : nest.handlers[index];
+      const all = methods.includes('_all') || handler?.method === 'ALL';
       routes.push({
         methods: all ? 'ALL' : new Set(methods.map((method) => method.toUpperCase())),
         path: route.path,
         matches: layerMatcher(layer),
-        hosts: nestRoute?.hosts,
-        conditional: nestRoute?.conditional ?? false,
-        entry: nestRoute ? entries[nestRoute.handler] : undefined,
+        hosts: handler?.hosts,
+        conditional: handler?.conditional ?? false,
+        entry: index === undefined ? undefined : entries[index],
       });
     }
     const caseSensitive = this.adapter.getRouteMatchingOptions?.().caseSensitive ?? router?.caseSensitive === true;

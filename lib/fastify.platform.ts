@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteMatcher, RoutedRequest } from './core/route-matcher.js';
 import { nodeRequestOf, type AdapterRequest, type CorsPlatform, type CorsRequestHandler } from './cors-platform.js';
-import { NestRouteJoin, type NestRoute, type NestRoutes } from './nest-routes.reader.js';
+import { NestRouteJoin, type NestHandler, type NestRoutes } from './nest-routes.reader.js';
 
 type FindMyWayModule = typeof import('find-my-way');
 type FindMyWay = ReturnType<FindMyWayModule>;
@@ -58,7 +58,7 @@ interface RegisteredRoute {
 interface RouteStore<T> {
   /** Entries of the Nest handlers at this method, path and host (several for versions); none for routes Nest does not know. */
   readonly entries: T[];
-  readonly routes: NestRoute[];
+  readonly handlers: NestHandler[];
 }
 
 /** The router options of a Fastify instance that change which route serves a request. */
@@ -151,7 +151,7 @@ export class FastifyPlatform implements CorsPlatform {
     let hostConstrained = false;
     for (const route of this.registered) {
       const all = route.methods.length > 1;
-      const nestRoute =
+      const index =
         join.take(route.name, all ? 'ALL' : route.methods[0], route.url) ??
         (route.methods[0] === 'HEAD' ? join.find(route.name, 'GET', route.url) : undefined);
       for (const method of route.methods) {
@@ -159,7 +159,7 @@ export class FastifyPlatform implements CorsPlatform {
         const key = `${method} ${route.url} ${String(route.host)}`;
         let store = stores.get(key);
         if (!store) {
-          stores.set(key, (store = { entries: [], routes: [] }));
+          stores.set(key, (store = { entries: [], handlers: [] }));
           hostConstrained ||= route.host !== undefined;
           try {
             router.on(method as never, route.url, { constraints: route.host === undefined ? {} : { host: route.host } }, noop, store);
@@ -167,9 +167,9 @@ export class FastifyPlatform implements CorsPlatform {
             // A route find-my-way refuses is one Fastify refused too: nothing serves it.
           }
         }
-        if (nestRoute) {
-          store.entries.push(entries[nestRoute.handler]);
-          store.routes.push(nestRoute);
+        if (index !== undefined) {
+          store.entries.push(entries[index]);
+          store.handlers.push(nest.handlers[index]);
         }
       }
     }
@@ -218,7 +218,7 @@ class FastifyRouteMatcher<T> implements RouteMatcher<T> {
     const store = found.store as RouteStore<T>;
     if (store.entries.length === 0) return undefined;
     for (const name in found.params) if (name !== '*' && found.params[name] === '') return undefined;
-    const hosts = store.routes[0].hosts;
+    const hosts = store.handlers[0].hosts;
     if (hosts && !hosts.some((host) => request.hostname !== undefined && host.test(request.hostname))) return undefined;
     return store.entries;
   }

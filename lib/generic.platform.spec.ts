@@ -3,12 +3,16 @@ import { describe, expect, it } from '@jest/globals';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CorsExchange } from './cors-platform.js';
 import { GenericPlatform } from './generic.platform.js';
-import type { NestRoutes } from './nest-routes.reader.js';
+import type { NestHandler, NestRoutes } from './nest-routes.reader.js';
 
-const route = (handler: number, method: string, path: string) => ({ handler, method, path, hosts: undefined, conditional: false });
+const handler = (method: string) => ({ method, hosts: undefined, conditional: false }) as unknown as NestHandler;
 const NEST: NestRoutes = {
-  handlers: [],
-  routes: [route(0, 'PUT', '/users/:id'), route(1, 'PUT', '/users/me'), route(2, 'ALL', '/files/{*rest}')],
+  handlers: [handler('PUT'), handler('PUT'), handler('ALL')],
+  routes: [
+    { handler: 0, path: '/users/:id' },
+    { handler: 1, path: '/users/me' },
+    { handler: 2, path: '/files/{*rest}' },
+  ],
 };
 const ENTRIES = ['UsersController.update', 'UsersController.updateMe', 'FilesController.any'];
 

@@ -22,13 +22,14 @@ export class GenericPlatform implements CorsPlatform {
 
   matcher<T>(nest: NestRoutes, entries: readonly T[]): RouteMatcher<T> {
     const routes = nest.routes.map((route) => {
+      const { method, hosts, conditional } = nest.handlers[route.handler];
       const matches = match(route.path, { sensitive: false, end: true, trailing: true, decode: decodeURIComponent });
       return {
-        methods: route.method === 'ALL' ? ('ALL' as const) : new Set([route.method]),
+        methods: method === 'ALL' ? ('ALL' as const) : new Set([method]),
         path: route.path,
         matches: (pathname: string) => matches(pathname) !== false,
-        hosts: route.hosts,
-        conditional: route.conditional,
+        hosts,
+        conditional,
         entry: entries[route.handler],
       };
     });

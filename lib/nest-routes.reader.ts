@@ -29,27 +29,45 @@ export interface NestHandler {
   readonly name: string;
   readonly controllerArgument: CorsDecoratorArgument | undefined;
   readonly handlerArgument: CorsDecoratorArgument | undefined;
-}
-
-/** One route Nest registers for a handler, as it passes it to the HTTP adapter. */
-export interface NestRoute {
-  /** Index of the handler in {@link NestRoutes.handlers}. */
-  readonly handler: number;
   /** Upper-case method, or `ALL` for `@All()`. */
   readonly method: string;
-  /** The path passed to the adapter (global prefix, version, module and controller paths). */
-  readonly path: string;
   /** Host patterns of a host-scoped controller, compiled as Nest's host filter does. */
   readonly hosts: readonly RegExp[] | undefined;
   /** Whether a version filter may pass the request on (header, media-type, custom versioning). */
   readonly conditional: boolean;
 }
 
+/** One route Nest registers for a handler, as it passes it to the HTTP adapter. */
+export interface NestRoute {
+  /** Index of the handler in {@link NestRoutes.handlers}. */
+  readonly handler: number;
+  /** The path passed to the adapter (global prefix, version, module and controller paths). */
+  readonly path: string;
+}
+
 /** What bootstrap learns from Nest: its handlers and the routes it registers for them. */
 export interface NestRoutes {
   readonly handlers: readonly NestHandler[];
-  /** In the order Nest registers them. */
+  /**
+   * In the order Nest registers them. Computed at the first read: where the names of the
+   * callbacks registered with the adapter say whose they are (Nest 12), pairing them with
+   * handlers needs no path.
+   */
   readonly routes: readonly NestRoute[];
+}
+
+/** {@link NestRoutes} whose paths are computed once, when first read. */
+class LazyNestRoutes implements NestRoutes {
+  private computed: readonly NestRoute[] | undefined;
+
+  constructor(
+    readonly handlers: readonly NestHandler[],
+    private readonly computeRoutes: () => NestRoute[],
+  ) {}
+
+  get routes(): readonly NestRoute[] {
+    return (this.computed ??= this.computeRoutes());
+  }
 }
 
 /** The Nest objects the route reader needs. */
@@ -108,9 +126,10 @@ function asArray<T>(value: T | readonly T[] | undefined): T[] {
 }
 
 /**
- * Reads every route Nest registers, the way Nest computes it: this is the one place that knows
- * Nest's internals (the application config behind `ModuleRef`, route metadata keys, module paths
- * of `RouterModule`, `RoutePathFactory` for the global prefix, its exclusions and versioning).
+ * Reads every handler Nest routes to and the routes it registers for them, the way Nest computes
+ * them: this is the one place that knows Nest's internals (the application config behind
+ * `ModuleRef`, route metadata keys, module paths of `RouterModule`, `RoutePathFactory` for the
+ * global prefix, its exclusions and versioning). The paths are computed when first read.
  */
 export function readNestRoutes(sources: NestRouteSources): NestRoutes {
   const container = (sources.moduleRef as unknown as { container: NestContainer }).container;
@@ -122,7 +141,8 @@ export function readNestRoutes(sources: NestRouteSources): NestRoutes {
   const adapter = container.getHttpAdapterRef();
   const normalize = (path: string) => (adapter?.normalizePath ? quietly(() => adapter.normalizePath!(path)) : path);
   const handlers: NestHandler[] = [];
-  const routes: NestRoute[] = [];
+  /** Per handler, what its paths are computed from. */
+  const pathSources: (() => NestRoute[])[] = [];
 
   for (const wrapper of sources.discovery.getControllers()) {
     const controller = wrapper.metatype as Type<unknown> | undefined;
@@ -140,6 +160,9 @@ export function readNestRoutes(sources: NestRouteSources): NestRoutes {
       const handler = prototype[methodName];
       const methodPath = Reflect.getMetadata(PATH_METADATA, handler);
       if (methodPath === undefined) continue;
+      const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
+      const methodVersion = Reflect.getMetadata(VERSION_METADATA, handler);
+      const version = methodVersion ?? controllerVersion;
       const index =
         handlers.push({
           controller,
@@ -147,32 +170,33 @@ export function readNestRoutes(sources: NestRouteSources): NestRoutes {
           name: `${wrapper.name}.${methodName}`,
           controllerArgument,
           handlerArgument: sources.reflector.get(Cors, handler),
+          method: RequestMethod[requestMethod] ?? 'ALL',
+          hosts,
+          conditional:
+            versioning !== undefined && versioning.type !== VersioningType.URI && version !== undefined && version !== VERSION_NEUTRAL,
         }) - 1;
-      const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
-      const methodVersion = Reflect.getMetadata(VERSION_METADATA, handler);
-      const version = methodVersion ?? controllerVersion;
-      const conditional =
-        versioning !== undefined && versioning.type !== VersioningType.URI && version !== undefined && version !== VERSION_NEUTRAL;
-      for (const ctrlPath of asArray<string>(controllerPath).map(addLeadingSlash)) {
-        for (const path of asArray<string>(methodPath).map(addLeadingSlash)) {
-          const metadata = {
-            ctrlPath,
-            modulePath,
-            globalPrefix,
-            controllerVersion,
-            versioningOptions: versioning,
-            methodVersion,
-            methodPath: path,
-          };
-          const fullPaths = pathFactory ? pathFactory.create(metadata, requestMethod) : [globalPrefix + ctrlPath + path];
-          for (const fullPath of fullPaths) {
-            routes.push({ handler: index, method: RequestMethod[requestMethod] ?? 'ALL', path: normalize(fullPath), hosts, conditional });
+      pathSources.push(() => {
+        const routes: NestRoute[] = [];
+        for (const ctrlPath of asArray<string>(controllerPath).map(addLeadingSlash)) {
+          for (const path of asArray<string>(methodPath).map(addLeadingSlash)) {
+            const metadata = {
+              ctrlPath,
+              modulePath,
+              globalPrefix,
+              controllerVersion,
+              versioningOptions: versioning,
+              methodVersion,
+              methodPath: path,
+            };
+            const fullPaths = pathFactory ? pathFactory.create(metadata, requestMethod) : [globalPrefix + ctrlPath + path];
+            for (const fullPath of fullPaths) routes.push({ handler: index, path: normalize(fullPath) });
           }
         }
-      }
+        return routes;
+      });
     }
   }
-  return { handlers, routes };
+  return new LazyNestRoutes(handlers, () => pathSources.flatMap((routesOf) => routesOf()));
 }
 
 /**
@@ -232,45 +256,81 @@ function modulePathOf(wrapper: InstanceWrapper, applicationId: string | undefine
 }
 
 /**
- * Pairs the routes registered with the HTTP adapter with the routes Nest computed, by method and
- * path in registration order. Nest 12 names each callback it registers `Controller.method`: where
- * the registered names are such names, a route must also carry its handler's name (so a raw route
- * at the same path is never taken for a Nest one); Nest 11's callbacks have no such names.
+ * Pairs the routes registered with the HTTP adapter with Nest's handlers. Nest 12 names each
+ * callback it registers `Controller.method`: where the registered names are such names, a route
+ * belongs to the handler of its name and method, and the paths Nest computed are read only to
+ * tell apart handlers that share a name (controllers of the same class name in two modules), with
+ * the route's own path. Nest 11's callbacks have no such names: routes are paired with the routes
+ * Nest computed by method and path, in registration order.
  */
 export class NestRouteJoin {
-  /** The Nest routes by method, path and (where the registered names say whose they are) handler name. */
-  private readonly byKey = new Map<string, NestRoute[]>();
+  /** Handler indexes by name. */
+  private readonly byName = new Map<string, number[]>();
+  /** The Nest routes by method, path and (where names say whose they are) handler name; made when first needed. */
+  private byKey: Map<string, NestRoute[]> | undefined;
   private readonly used = new Set<NestRoute>();
   private readonly named: boolean;
 
   /** @param registeredNames the names of every callback registered with the adapter */
-  constructor(nest: NestRoutes, registeredNames: Iterable<string | undefined>) {
-    const handlerNames = new Set(nest.handlers.map((handler) => handler.name));
-    this.named = [...registeredNames].some((name) => name !== undefined && handlerNames.has(name));
-    for (const route of nest.routes) {
-      const key = this.key(nest.handlers[route.handler].name, route.method, route.path);
-      const queue = this.byKey.get(key);
-      if (queue) queue.push(route);
-      else this.byKey.set(key, [route]);
-    }
+  constructor(
+    private readonly nest: NestRoutes,
+    registeredNames: Iterable<string | undefined>,
+  ) {
+    nest.handlers.forEach(({ name }, index) => {
+      const indexes = this.byName.get(name);
+      if (indexes) indexes.push(index);
+      else this.byName.set(name, [index]);
+    });
+    this.named = [...registeredNames].some((name) => name !== undefined && this.byName.has(name));
   }
 
   /**
-   * The Nest route behind a registered route, or `undefined` for a route Nest does not know.
+   * The index of the Nest handler behind a registered route, or `undefined` for a route Nest does
+   * not know.
    *
    * @param name the registered callback's name
    * @param method the registered method, `ALL` for every method
    */
-  take(name: string | undefined, method: string | undefined, path: string): NestRoute | undefined {
-    const queue = method === undefined ? undefined : this.byKey.get(this.key(name, method, path));
-    const route = queue?.find((candidate) => !this.used.has(candidate));
+  take(name: string | undefined, method: string | undefined, path: string): number | undefined {
+    if (method === undefined) return undefined;
+    const single = this.namedHandler(name, method);
+    if (single !== undefined) return single === false ? undefined : single;
+    const route = this.routesAt(name, method, path)?.find((candidate) => !this.used.has(candidate));
     if (route) this.used.add(route);
-    return route;
+    return route?.handler;
   }
 
-  /** The Nest route registered as `method` at `path`, used or not (the GET behind Fastify's own HEAD). */
-  find(name: string | undefined, method: string, path: string): NestRoute | undefined {
-    return this.byKey.get(this.key(name, method, path))?.[0];
+  /** The Nest handler registered as `method` at `path`, taken or not (the GET behind Fastify's own HEAD). */
+  find(name: string | undefined, method: string, path: string): number | undefined {
+    const single = this.namedHandler(name, method);
+    if (single !== undefined) return single === false ? undefined : single;
+    return this.routesAt(name, method, path)?.[0]?.handler;
+  }
+
+  /**
+   * Where names say whose routes are and `name` is one handler's: that handler if it serves
+   * `method`, else `false`. `undefined` when the name alone does not tell.
+   */
+  private namedHandler(name: string | undefined, method: string): number | false | undefined {
+    if (!this.named) return undefined;
+    const indexes = name === undefined ? undefined : this.byName.get(name);
+    if (!indexes) return false;
+    if (indexes.length > 1) return undefined;
+    return this.nest.handlers[indexes[0]].method === method ? indexes[0] : false;
+  }
+
+  private routesAt(name: string | undefined, method: string, path: string): NestRoute[] | undefined {
+    if (!this.byKey) {
+      this.byKey = new Map();
+      for (const route of this.nest.routes) {
+        const handler = this.nest.handlers[route.handler];
+        const key = this.key(handler.name, handler.method, route.path);
+        const queue = this.byKey.get(key);
+        if (queue) queue.push(route);
+        else this.byKey.set(key, [route]);
+      }
+    }
+    return this.byKey.get(this.key(name, method, path));
   }
 
   private key(name: string | undefined, method: string, path: string): string {

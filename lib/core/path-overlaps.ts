@@ -41,14 +41,17 @@ function routeSample(path: string): string {
  * path gets the handler's own policy, so the entry would silently not apply there. Checked both
  * ways on sample paths: each entry's samples routed by the adapter's router, and each route's
  * sample matched against the entry.
+ *
+ * @param servedRoutes the paths Nest registered, read only when there are entries to check
  */
 export function pathOverlaps<T>(
   paths: readonly CorsPathRoute[],
   matcher: RouteMatcher<T>,
-  served: readonly ServedRoute[],
+  servedRoutes: () => readonly ServedRoute[],
   nameOf: (entry: T) => string,
 ): CorsProblem[] {
   const problems: CorsProblem[] = [];
+  const served = paths.length > 0 ? servedRoutes() : [];
   for (const entry of paths) {
     let overlap: string | undefined;
     for (const sample of patternSamples(entry.path)) {

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
+import { Controller, Get, Module, Param, type INestApplication, type Type } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
+import { Cors, CorsModule } from '../../lib/index.js';
+import { ADAPTERS, createApp } from './adapters.js';
 import { ADAPTER_NAMES, boot, MODULE_ORIGIN, originOf, send, type AppSpec, type Booted } from '../differential/harness.js';
 
 /**
@@ -130,5 +133,60 @@ describe.each(ADAPTER_NAMES)('routing as the adapter routes, on %s', (adapter) =
     const put = await preflight(port, '/mixed/one', originOf('C0.h1'), 'PUT');
     expect(put.headers['access-control-allow-methods']).toBe('PUT');
     expect((await preflight(port, '/mixed/one', originOf('C0.h2'), 'PUT')).status).toBe(403);
+  });
+});
+
+/** A module with its own `ItemsController` (every one has that class name) at `path`, allowing only `origin`. */
+function itemsModule(path: string, origin: string): Type {
+  @Cors(origin)
+  @Controller(path)
+  class ItemsController {
+    @Get(':id')
+    get(@Param('id') id: string) {
+      return `${path} ${id}`;
+    }
+  }
+  @Module({ controllers: [ItemsController] })
+  class ItemsModule {}
+  return ItemsModule;
+}
+
+describe.each(ADAPTERS)('controllers that share a class name, on %s', (_name, adapter) => {
+  let app: INestApplication | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  it("applies each one's own policy, though Nest names their routes alike", async () => {
+    app = await createApp(
+      {
+        imports: [
+          CorsModule.forRoot({ origin: MODULE_ORIGIN }),
+          itemsModule('shop', 'https://shop.test'),
+          itemsModule('admin', 'https://admin.test'),
+        ],
+      },
+      adapter,
+    );
+    await app.listen(0, '127.0.0.1');
+    const port = (app.getHttpServer().address() as AddressInfo).port;
+    for (const [area, other] of [
+      ['shop', 'admin'],
+      ['admin', 'shop'],
+    ]) {
+      const allowed = await send(port, 'GET', `/${area}/7`, { origin: `https://${area}.test` });
+      expect([allowed.status, allowed.body, allowed.headers['access-control-allow-origin']]).toEqual([
+        200,
+        `${area} 7`,
+        `https://${area}.test`,
+      ]);
+      expect((await send(port, 'GET', `/${area}/7`, { origin: `https://${other}.test` })).status).toBe(403);
+      const preflight = await send(port, 'OPTIONS', `/${area}/7`, {
+        origin: `https://${area}.test`,
+        'access-control-request-method': 'GET',
+      });
+      expect([preflight.status, preflight.headers['access-control-allow-origin']]).toEqual([204, `https://${area}.test`]);
+    }
   });
 });
