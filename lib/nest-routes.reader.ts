@@ -141,7 +141,7 @@ export function readNestRoutes(sources: NestRouteSources): NestRoutes {
   const adapter = container.getHttpAdapterRef();
   const normalize = (path: string) => (adapter?.normalizePath ? quietly(() => adapter.normalizePath!(path)) : path);
   const handlers: NestHandler[] = [];
-  /** Per handler, what its paths are computed from. */
+  /** Per handler, what computes its routes: Nest's paths for it, as it passes them to the adapter. */
   const pathSources: (() => NestRoute[])[] = [];
 
   for (const wrapper of sources.discovery.getControllers()) {
