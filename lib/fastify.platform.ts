@@ -54,12 +54,24 @@ interface RegisteredRoute {
   readonly name: string | undefined;
 }
 
-/** What one route of our router stands for. */
+/** What one route of our router stands for, at one method. */
 interface RouteStore<T> {
   /** Entries of the Nest handlers at this method, path and host (several for versions); none for routes Nest does not know. */
   readonly entries: T[];
   readonly handlers: NestHandler[];
 }
+
+/** One route of one method: its path, host constraint and store. */
+interface MethodRoute<T> {
+  /** The path and host, which tell routes of one method apart. */
+  readonly key: string;
+  readonly url: string;
+  readonly host: unknown;
+  readonly store: RouteStore<T>;
+}
+
+/** What one route of a shared tree stands for: its store at each method of the tree. */
+type TreeStore<T> = ReadonlyMap<string, RouteStore<T>>;
 
 /** The router options of a Fastify instance that change which route serves a request. */
 const ROUTER_OPTION_KEYS = [
@@ -138,34 +150,37 @@ export class FastifyPlatform implements CorsPlatform {
     return this.registered.length !== this.builtFrom;
   }
 
+  /**
+   * find-my-way keeps a tree per method, and building one costs about as much as Fastify's own
+   * (a compiled function per static node and per route). Methods whose routes are the same paths
+   * and hosts, registered in the same order, have identical trees: those share one, which answers
+   * for each of them with that method's store. HEAD and GET always do unless a HEAD route of its
+   * own or `exposeHeadRoute: false` sets them apart (Fastify adds a HEAD route after every GET).
+   */
   matcher<T>(nest: NestRoutes, entries: readonly T[]): RouteMatcher<T> {
     if (!this.findMyWay) throw new Error('FastifyPlatform.ready() must resolve before matchers are built');
     this.builtFrom = this.registered.length;
-    const router = this.findMyWay(this.routerOptions());
     const join = new NestRouteJoin(
       nest,
       this.registered.map((route) => route.name),
     );
-    const stores = new Map<string, RouteStore<T>>();
+    const routesByMethod = new Map<string, MethodRoute<T>[]>();
+    const storesByKey = new Map<string, RouteStore<T>>();
     const methods = new Set<string>();
-    let hostConstrained = false;
     for (const route of this.registered) {
       const all = route.methods.length > 1;
       const index =
         join.take(route.name, all ? 'ALL' : route.methods[0], route.url) ??
         (route.methods[0] === 'HEAD' ? join.find(route.name, 'GET', route.url) : undefined);
+      const key = `${route.url} ${String(route.host)}`;
       for (const method of route.methods) {
         if (!all) methods.add(method);
-        const key = `${method} ${route.url} ${String(route.host)}`;
-        let store = stores.get(key);
+        let store = storesByKey.get(`${method} ${key}`);
         if (!store) {
-          stores.set(key, (store = { entries: [], handlers: [] }));
-          hostConstrained ||= route.host !== undefined;
-          try {
-            router.on(method as never, route.url, { constraints: route.host === undefined ? {} : { host: route.host } }, noop, store);
-          } catch {
-            // A route find-my-way refuses is one Fastify refused too: nothing serves it.
-          }
+          storesByKey.set(`${method} ${key}`, (store = { entries: [], handlers: [] }));
+          let routes = routesByMethod.get(method);
+          if (!routes) routesByMethod.set(method, (routes = []));
+          routes.push({ key, url: route.url, host: route.host, store });
         }
         if (index !== undefined) {
           store.entries.push(entries[index]);
@@ -173,7 +188,39 @@ export class FastifyPlatform implements CorsPlatform {
         }
       }
     }
-    return new FastifyRouteMatcher<T>(router, [...methods], hostConstrained, (url) => this.adapter.isRoutableRequestTarget?.(url) ?? true);
+    const router = this.findMyWay(this.routerOptions());
+    const treeOf = new Map<string, string>();
+    const trees: { readonly method: string; readonly routes: readonly MethodRoute<T>[]; readonly stores: Map<string, RouteStore<T>>[] }[] =
+      [];
+    for (const [method, routes] of routesByMethod) {
+      let tree = trees.find((candidate) => sameRoutes(candidate.routes, routes));
+      if (!tree) trees.push((tree = { method, routes, stores: routes.map(() => new Map()) }));
+      treeOf.set(method, tree.method);
+      routes.forEach((route, position) => tree.stores[position].set(method, route.store));
+    }
+    for (const tree of trees) {
+      tree.routes.forEach((route, position) => {
+        try {
+          router.on(
+            tree.method as never,
+            route.url,
+            { constraints: route.host === undefined ? {} : { host: route.host } },
+            noop,
+            tree.stores[position],
+          );
+        } catch {
+          // A route find-my-way refuses is one Fastify refused too: nothing serves it.
+        }
+      });
+    }
+    const hostConstrained = this.registered.some((route) => route.host !== undefined);
+    return new FastifyRouteMatcher<T>(
+      router,
+      treeOf,
+      [...methods],
+      hostConstrained,
+      (url) => this.adapter.isRoutableRequestTarget?.(url) ?? true,
+    );
   }
 
   private instance(): FastifyInstanceLike {
@@ -203,24 +250,46 @@ export class FastifyPlatform implements CorsPlatform {
   }
 }
 
+/** Whether two methods' routes are the same paths and hosts in the same order. */
+function sameRoutes(a: readonly MethodRoute<unknown>[], b: readonly MethodRoute<unknown>[]): boolean {
+  return a.length === b.length && a.every((route, position) => route.key === b[position].key);
+}
+
 class FastifyRouteMatcher<T> implements RouteMatcher<T> {
+  /** The last lookup: a preflight asks for every method of one request in turn, and methods share trees. */
+  private lastRequest: RoutedRequest | undefined;
+  private lastUrl: string | undefined;
+  private lastTree: string | undefined;
+  private lastFound: ReturnType<FindMyWay['find']> = null;
+
   constructor(
     private readonly router: FindMyWay,
+    /** The method whose tree answers for each method. */
+    private readonly treeOf: ReadonlyMap<string, string>,
     readonly methods: readonly string[],
     private readonly hostConstrained: boolean,
     private readonly isRoutable: (url: string) => boolean,
   ) {}
 
   find(method: string, request: RoutedRequest): readonly T[] | undefined {
-    if (!this.isRoutable(request.url)) return undefined;
-    const found = this.router.find(method as never, request.url, this.hostConstrained ? { host: request.headers.host } : undefined);
-    if (!found) return undefined;
-    const store = found.store as RouteStore<T>;
-    if (store.entries.length === 0) return undefined;
+    const tree = this.treeOf.get(method);
+    if (tree === undefined || !this.isRoutable(request.url)) return undefined;
+    const found = this.lookUp(tree, request);
+    const store = (found?.store as TreeStore<T> | undefined)?.get(method);
+    if (!found || !store || store.entries.length === 0) return undefined;
     for (const name in found.params) if (name !== '*' && found.params[name] === '') return undefined;
     const hosts = store.handlers[0].hosts;
     if (hosts && !hosts.some((host) => request.hostname !== undefined && host.test(request.hostname))) return undefined;
     return store.entries;
+  }
+
+  private lookUp(tree: string, request: RoutedRequest): ReturnType<FindMyWay['find']> {
+    if (this.lastRequest === request && this.lastUrl === request.url && this.lastTree === tree) return this.lastFound;
+    const found = this.router.find(tree as never, request.url, this.hostConstrained ? { host: request.headers.host } : undefined);
+    this.lastRequest = request;
+    this.lastUrl = request.url;
+    this.lastTree = tree;
+    return (this.lastFound = found);
   }
 }
 

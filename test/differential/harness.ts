@@ -1,4 +1,4 @@
-import { All, Controller, Delete, Get, Patch, Post, Put, type INestApplication, type Type } from '@nestjs/common';
+import { All, Controller, Delete, Get, Head, Header, Patch, Post, Put, type INestApplication, type Type } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -18,7 +18,7 @@ export type AdapterName = 'express' | 'fastify';
 export const ADAPTER_NAMES: readonly AdapterName[] = ['express', 'fastify'];
 
 /** The methods a generated handler may use; `ALL` is `@All()`. */
-export const HANDLER_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'ALL'] as const;
+export const HANDLER_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'ALL'] as const;
 export type HandlerMethod = (typeof HANDLER_METHODS)[number];
 
 export interface HandlerSpec {
@@ -69,6 +69,7 @@ const express = createRequire(import.meta.url)('express') as () => { set(name: s
 
 const DECORATORS: Record<HandlerMethod, (path?: string | string[]) => MethodDecorator> = {
   GET: Get,
+  HEAD: Head,
   POST: Post,
   PUT: Put,
   DELETE: Delete,
@@ -76,7 +77,13 @@ const DECORATORS: Record<HandlerMethod, (path?: string | string[]) => MethodDeco
   ALL: All,
 };
 
-/** Builds controller classes: handler `Cn.hm` returns its own name and allows only its own origin. */
+/** The response header naming the handler that served a request (a HEAD response has no body to say it). */
+const HANDLER_HEADER = 'x-handler';
+
+/**
+ * Builds controller classes: handler `Cn.hm` returns its own name, and sends it in the
+ * {@link HANDLER_HEADER} header, and allows only its own origin.
+ */
 export function buildControllers(spec: AppSpec, withCors: boolean): Type[] {
   return spec.controllers.map((controller, c) => {
     const name = `C${c}`;
@@ -90,6 +97,7 @@ export function buildControllers(spec: AppSpec, withCors: boolean): Type[] {
       Object.defineProperty(cls.prototype, key, { value: fn, writable: true, configurable: true });
       const descriptor = Object.getOwnPropertyDescriptor(cls.prototype, key)!;
       DECORATORS[handler.method](typeof handler.path === 'string' ? handler.path : [...handler.path])(cls.prototype, key, descriptor);
+      Header(HANDLER_HEADER, handlerName)(cls.prototype, key, descriptor);
       if (withCors) Cors({ origin: originOf(handlerName) })(cls.prototype, key, descriptor);
     });
     Controller(controller.path)(cls);
@@ -161,12 +169,13 @@ export function send(port: number, method: string, target: string, headers: Reco
 
 /** Which handler served a request in the app without nest-cors, if any. */
 export function servedBy(reply: Reply, names: readonly string[]): string | undefined {
-  return reply.status >= 200 && reply.status < 300 && names.includes(reply.body) ? reply.body : undefined;
+  const name = reply.headers[HANDLER_HEADER];
+  return reply.status >= 200 && reply.status < 300 && typeof name === 'string' && names.includes(name) ? name : undefined;
 }
 
 /** One request of the differential check. */
 export interface Probe {
-  readonly method: Exclude<HandlerMethod, 'ALL'> | 'HEAD';
+  readonly method: Exclude<HandlerMethod, 'ALL'>;
   readonly target: string;
 }
 
@@ -208,7 +217,8 @@ export async function differences(spec: AppSpec, adapter: AdapterName, probes: r
       const actual = await send(cors.port!, probe.method, probe.target, { origin: own });
       if (actual.status !== statuses[index])
         found.push(`${label}: own origin got ${actual.status}, ${statuses[index]} without nest-cors (${handler})`);
-      if (probe.method !== 'HEAD' && actual.body !== handler) found.push(`${label}: served by ${actual.body}, not ${handler}`);
+      if (actual.headers[HANDLER_HEADER] !== handler)
+        found.push(`${label}: served by ${String(actual.headers[HANDLER_HEADER])}, not ${handler}`);
       if (actual.headers['access-control-allow-origin'] !== own)
         found.push(`${label}: own origin ${own} got ACAO ${String(actual.headers['access-control-allow-origin'])}`);
       const preflight = await send(cors.port!, 'OPTIONS', probe.target, { origin: own, 'access-control-request-method': probe.method });
