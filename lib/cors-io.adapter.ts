@@ -15,7 +15,7 @@ import type { CorsRoute } from './core/policy-compiler.js';
 import { GatewayHandshakes, type GatewayPlace } from './cors-gateway.handshakes.js';
 import { CORS_GATEWAY_ADAPTER } from './cors-gateways.js';
 import { endApprovedPreflight, endRefusal } from './cors-responses.js';
-import { varyOnWriteHead } from './cors-vary.hook.js';
+import { varyOnWriteHead } from './cors-head.hook.js';
 
 /** The methods of engine.io's long-polling transport. */
 const POLLING_METHODS: readonly string[] = ['GET', 'POST'];

@@ -2,7 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import { preflightHeaderLines, type PreflightApproval } from './core/cors-decision.js';
 import { appendVary } from './core/vary.js';
-import { varyOnWriteHead } from './cors-vary.hook.js';
+import { varyOnWriteHead } from './cors-head.hook.js';
 
 /** The message of a refused request, as the guard's `ForbiddenException` and the 403 body carry it. */
 export const REJECTED_REQUEST_MESSAGE = 'Cross-origin request rejected by CORS policy';

@@ -1,15 +1,17 @@
 // The global guard: enforces the policy of the handler Nest selected.
 import { ForbiddenException, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
-import { decideActual, writeActualHeaders, type ActualDecision } from './core/cors-decision.js';
+import { actualHeaderLines, decideActual, type ActualDecision } from './core/cors-decision.js';
 import { targetPathOf } from './core/route-matcher.js';
 import { shown } from './cors-decision.log.js';
+import { headersOnWriteHead } from './cors-head.hook.js';
 import { CorsPolicyRegistry } from './cors-policy.registry.js';
 import { REJECTED_REQUEST_MESSAGE } from './cors-responses.js';
 import { rawRequest, rawResponse } from './cors-http.util.js';
 import { getCorsState, type CorsRequestState } from './cors-request-state.js';
 
-const CORS_RESPONSE_HEADERS = ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials', 'Access-Control-Expose-Headers'];
+/** No header lines: the selected handler's policy refuses the origin. */
+const NO_LINES: readonly string[] = [];
 
 /**
  * Enforces the policy of the handler Nest selected. The middleware has already refused requests
@@ -32,10 +34,7 @@ export class CorsGuard implements CanActivate {
     const response = rawResponse(context);
     const decision = decideActual([route], request.method ?? 'GET', state.origin, request);
     const apply = (resolved: ActualDecision) => {
-      if (!response.headersSent) {
-        for (const name of CORS_RESPONSE_HEADERS) response.removeHeader(name);
-        if (resolved.allowed) writeActualHeaders(resolved, response);
-      }
+      headersOnWriteHead(response, resolved.allowed ? actualHeaderLines(resolved) : NO_LINES);
       return this.enforce(resolved, state, request);
     };
     return 'then' in decision ? decision.then(apply) : apply(decision);

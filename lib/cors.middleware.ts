@@ -5,7 +5,7 @@ import {
   decidePreflight,
   noHandlerRefusal,
   PREFLIGHT_VARY,
-  writeActualHeaders,
+  actualHeaderLines,
   writePreflightHeaders,
   type ActualDecision,
   type CorsRefusal,
@@ -20,7 +20,7 @@ import { CorsPolicyRegistry } from './cors-policy.registry.js';
 import { endApprovedPreflight, endRefusal } from './cors-responses.js';
 import { setCorsState } from './cors-request-state.js';
 import { NO_HANDLER_FOR_METHOD, type CorsRequestSettings, type CorsSnapshot } from './cors-snapshot.js';
-import { varyOnWriteHead } from './cors-vary.hook.js';
+import { headersOnWriteHead, varyOnWriteHead } from './cors-head.hook.js';
 
 /**
  * The response header that carries, with `debug: true`, why the request was refused or why the
@@ -128,7 +128,7 @@ export class CorsMiddleware {
         if (log.enabled) log.allowed(`${origin}\n${decision.route.name}\nrequest`, `Allowed ${describe()} (policy ${decision.route.name})`);
         if (!decision.credentials && snapshot.options.debug === true && raw.headers.cookie !== undefined)
           response.setHeader(REASON_HEADER, CREDENTIALS_REFUSED);
-        writeActualHeaders(decision, response);
+        headersOnWriteHead(response, actualHeaderLines(decision));
         setCorsState(raw, { snapshot, origin, candidates });
         return exchange.next();
       }

@@ -1,8 +1,9 @@
 /**
  * Child process: what each part of nest-cors's request path costs, in process, on the small app
  * as the `nest-cors` variant builds it (the real snapshot, router and policies of each adapter):
- * the router lookup, the decision, writing the `Access-Control-*` headers and the `Vary` hook, for
- * an allowed GET and a preflight, and the global guard and interceptor as Nest's own guard and
+ * the router lookup, the decision, writing the `Access-Control-*` headers and the `Vary` hook (each
+ * what it adds to a head written as the adapter writes it), for an allowed GET and a preflight, and
+ * the global guard and interceptor as Nest's own guard and
  * interceptor consumers run them (each against the same consumer with none). Each part is timed
  * over many calls, in several rounds; the mount is measured from outside, by the throughput variants.
  * Usage (by the runner, through fork): breakdown.js <rounds> <calls per round>
@@ -16,8 +17,8 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import {
   decideActual,
   decidePreflight,
+  actualHeaderLines,
   preflightHeaderLines,
-  writeActualHeaders,
   type PreflightRoutes,
 } from '../../lib/core/cors-decision.js';
 import type { CorsRoute } from '../../lib/core/policy-compiler.js';
@@ -27,9 +28,9 @@ import type { CorsSnapshot } from '../../lib/cors-snapshot.js';
 import { setCorsState } from '../../lib/cors-request-state.js';
 import { CorsGuard } from '../../lib/cors.guard.js';
 import { CorsInterceptor } from '../../lib/cors.interceptor.js';
-import { varyOnWriteHead } from '../../lib/cors-vary.hook.js';
+import { headersOnWriteHead, varyOnWriteHead } from '../../lib/cors-head.hook.js';
 import { ALLOWED_ORIGIN } from '../app/origins.js';
-import { ADAPTERS, createVariantApp } from '../app/variants.js';
+import { ADAPTERS, createVariantApp, type AdapterName } from '../app/variants.js';
 import { ItemsController } from '../app/small-app.controllers.js';
 import { PREFLIGHT } from '../load/workloads.js';
 import { sendToRunner, type BreakdownPart } from '../process/messages.js';
@@ -98,7 +99,33 @@ function nestEnhancerParts(registry: CorsPolicyRegistry, snapshot: CorsSnapshot)
   };
 }
 
-function parts(snapshot: CorsSnapshot): Record<Exclude<BreakdownPart, 'guard' | 'interceptor'>, () => number> {
+/**
+ * Writes a JSON response's head as the adapter does: Fastify hands its headers object to
+ * `writeHead`, Express sets each header first and writes the head with none.
+ */
+function adapterHeadWrite(adapter: AdapterName): (response: ServerResponse) => void {
+  if (adapter === 'fastify') {
+    return (response) => response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': '27' });
+  }
+  return (response) => {
+    response.setHeader('Content-Type', 'application/json; charset=utf-8');
+    response.setHeader('Content-Length', '27');
+    response.writeHead(200);
+  };
+}
+
+function parts(snapshot: CorsSnapshot, adapter: AdapterName): Record<Exclude<BreakdownPart, 'guard' | 'interceptor'>, () => number> {
+  const writeHead = adapterHeadWrite(adapter);
+  /** What `hook` adds to the adapter's own head write, per response. */
+  const addedToHeadWrite = (hook: (response: ServerResponse) => void) => {
+    const hooked = responses();
+    const plain = responses();
+    const withHook = time((index) => {
+      hook(hooked[index]);
+      writeHead(hooked[index]);
+    });
+    return withHook - time((index) => writeHead(plain[index]));
+  };
   const candidates = snapshot.candidatesFor('GET', requests()[0]);
   const found = snapshot.preflightRoutes('PUT', requests()[0]);
   if (typeof found !== 'object') throw new Error('the benchmark path must be routed');
@@ -133,23 +160,12 @@ function parts(snapshot: CorsSnapshot): Record<Exclude<BreakdownPart, 'guard' | 
     },
     'decision GET': () => time(() => decideActual(candidates, 'GET', ALLOWED_ORIGIN, raw)),
     'decision preflight': () => time(() => decidePreflight(preflightRoutes, preflightRequest)),
-    'header write GET': () => {
-      const batch = responses();
-      return time((index) => writeActualHeaders(actual, batch[index]));
-    },
+    'header write GET': () => addedToHeadWrite((response) => headersOnWriteHead(response, actualHeaderLines(actual))),
     'header write preflight': () => {
       const batch = responses();
       return time((index) => batch[index].writeHead(preflight.status, [...preflightHeaderLines(preflight), 'Vary', preflight.vary]));
     },
-    'Vary hook': () => {
-      const hooked = responses();
-      const plain = responses();
-      const withHook = time((index) => {
-        varyOnWriteHead(hooked[index], 'Origin');
-        hooked[index].writeHead(200);
-      });
-      return withHook - time((index) => plain[index].writeHead(200));
-    },
+    'Vary hook': () => addedToHeadWrite((response) => varyOnWriteHead(response, 'Origin')),
   };
 }
 
@@ -159,7 +175,10 @@ for (const adapter of ADAPTERS) {
   const registry = app.get(CorsPolicyRegistry);
   const snapshot = registry.current;
   if (!snapshot) throw new Error(`${adapter}: no policies after app.init()`);
-  const measured: Record<BreakdownPart, () => number | Promise<number>> = { ...parts(snapshot), ...nestEnhancerParts(registry, snapshot) };
+  const measured: Record<BreakdownPart, () => number | Promise<number>> = {
+    ...parts(snapshot, adapter),
+    ...nestEnhancerParts(registry, snapshot),
+  };
   for (let round = 0; round < rounds; round++) {
     const nanoseconds: Partial<Record<BreakdownPart, number>> = {};
     for (const [part, measure] of Object.entries(measured) as [BreakdownPart, () => number | Promise<number>][])

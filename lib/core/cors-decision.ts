@@ -467,13 +467,22 @@ export function preflightHeaderLines(approval: PreflightApproval): string[] {
 
 /** Writes the `Access-Control-*` headers of an approved preflight that continues to the app (`Vary` is written at send time). */
 export function writePreflightHeaders(approval: PreflightApproval, response: HeaderSink): void {
-  const lines = preflightHeaderLines(approval);
-  for (let i = 0; i < lines.length; i += 2) response.setHeader(lines[i], lines[i + 1]);
+  writeHeaderLines(preflightHeaderLines(approval), response);
+}
+
+/** The `Access-Control-*` header lines of an approved actual request, flat (`[name, value, …]`). */
+export function actualHeaderLines(approval: ActualApproval): string[] {
+  const lines = ['Access-Control-Allow-Origin', approval.allowOrigin];
+  if (approval.credentials) lines.push('Access-Control-Allow-Credentials', 'true');
+  if (approval.exposeHeaders !== undefined) lines.push('Access-Control-Expose-Headers', approval.exposeHeaders);
+  return lines;
 }
 
 /** Writes the `Access-Control-*` headers of an approved actual request (`Vary` is written at send time). */
 export function writeActualHeaders(approval: ActualApproval, response: HeaderSink): void {
-  response.setHeader('Access-Control-Allow-Origin', approval.allowOrigin);
-  if (approval.credentials) response.setHeader('Access-Control-Allow-Credentials', 'true');
-  if (approval.exposeHeaders !== undefined) response.setHeader('Access-Control-Expose-Headers', approval.exposeHeaders);
+  writeHeaderLines(actualHeaderLines(approval), response);
+}
+
+function writeHeaderLines(lines: readonly string[], response: HeaderSink): void {
+  for (let i = 0; i < lines.length; i += 2) response.setHeader(lines[i], lines[i + 1]);
 }

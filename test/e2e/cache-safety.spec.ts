@@ -47,6 +47,12 @@ class RawController {
     response.send('raw');
   }
 
+  @Get('own-allow-origin')
+  @Header('Access-Control-Allow-Origin', '*')
+  ownAllowOrigin() {
+    return 'own';
+  }
+
   @Get('passthrough-error')
   passthroughError(@Res({ passthrough: true }) response: RawReply) {
     response.header('Vary', 'Accept');
@@ -124,6 +130,15 @@ describe.each(ADAPTERS)('cache-safe and honest answers on %s', (name, adapter) =
       expect(res.text).toBe('raw');
       expect(res.headers['access-control-allow-credentials']).toBe('true');
       expect(varyNames(res.headers.vary)).toEqual(['accept', 'origin']);
+    });
+
+    it("keeps a handler's own Access-Control-Allow-Origin and adds the policy's other headers and Vary", async () => {
+      await start([RawController], { origin: A, credentials: true });
+      const res = await http().get('/raw/own-allow-origin').set('Origin', A);
+      expect(res.text).toBe('own');
+      expect(res.headers['access-control-allow-origin']).toBe('*');
+      expect(res.headers['access-control-allow-credentials']).toBe('true');
+      expect(varyNames(res.headers.vary)).toEqual(['origin']);
     });
 
     it('on the error of a passthrough handler that set Vary and then threw', async () => {

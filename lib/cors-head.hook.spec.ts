@@ -1,8 +1,8 @@
-// The Vary hook against a real Node server.
+// The writeHead hook (CORS headers and Vary) against a real Node server.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { varyOnWriteHead } from './cors-vary.hook.js';
+import { headersOnWriteHead, varyOnWriteHead } from './cors-head.hook.js';
 
 /** How a handler writes its response, each the way some framework or app code does it. */
 const WRITERS: Record<string, (response: ServerResponse) => void> = {
@@ -96,5 +96,83 @@ describe('varyOnWriteHead on a real Node server', () => {
     const response = await fetch(`${base}/${encodeURIComponent('setHeader before end')}`, { headers: { 'x-twice': '1' } });
     await response.arrayBuffer();
     expect(response.headers.get('vary')).toBe('Accept, Origin, Access-Control-Request-Method');
+  });
+});
+
+/** How a handler writes its response, for the CORS header lines. */
+const LINE_WRITERS: Record<string, (response: ServerResponse) => void> = {
+  'end with no header of its own': (response) => response.end('ok'),
+  'writeHead with a headers object and no earlier header (Fastify)': (response) => {
+    response.writeHead(200, { 'content-type': 'text/plain' });
+    response.end('ok');
+  },
+  'writeHead with a headers object after setHeader': (response) => {
+    response.setHeader('X-Other', '1');
+    response.writeHead(200, { 'content-type': 'text/plain' });
+    response.end('ok');
+  },
+  'writeHead with a reason phrase and a list of lines': (response) => {
+    response.writeHead(200, 'Fine', ['Content-Type', 'text/plain']);
+    response.end('ok');
+  },
+  'a streamed body (implicit head on first write)': (response) => {
+    response.write('a');
+    response.end('b');
+  },
+  'its own Access-Control-Allow-Origin through setHeader': (response) => {
+    response.setHeader('Access-Control-Allow-Origin', 'https://own.example');
+    response.end('ok');
+  },
+  'its own Access-Control-Allow-Origin in a lower-case headers object (Fastify)': (response) => {
+    response.writeHead(200, { 'access-control-allow-origin': 'https://own.example' });
+    response.end('ok');
+  },
+  'its own Access-Control-Allow-Origin in a headers object, other case': (response) => {
+    response.writeHead(200, { 'ACCESS-CONTROL-ALLOW-ORIGIN': 'https://own.example' });
+    response.end('ok');
+  },
+  'its own Access-Control-Allow-Origin in a list of lines': (response) => {
+    response.writeHead(200, ['Access-Control-Allow-Origin', 'https://own.example']);
+    response.end('ok');
+  },
+};
+
+describe('headersOnWriteHead on a real Node server', () => {
+  const LINES = ['Access-Control-Allow-Origin', 'https://a.example', 'Access-Control-Allow-Credentials', 'true'];
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      const writer = LINE_WRITERS[decodeURIComponent((request.url ?? '/').slice(1))];
+      headersOnWriteHead(response, LINES);
+      varyOnWriteHead(response, 'Origin');
+      // A second call replaces the lines, as the guard does for the handler Nest selected.
+      if (request.headers['x-refused']) headersOnWriteHead(response, []);
+      writer(response);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it.each(Object.keys(LINE_WRITERS))('%s', async (name) => {
+    const response = await fetch(`${base}/${encodeURIComponent(name)}`);
+    await response.arrayBuffer();
+    const own = name.startsWith('its own');
+    expect(response.headers.get('access-control-allow-origin')).toBe(own ? 'https://own.example' : 'https://a.example');
+    expect(response.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(response.headers.get('vary')).toBe('Origin');
+  });
+
+  it('writes no lines after a second call replaced them with none', async () => {
+    const response = await fetch(`${base}/${encodeURIComponent('end with no header of its own')}`, { headers: { 'x-refused': '1' } });
+    await response.arrayBuffer();
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+    expect(response.headers.get('vary')).toBe('Origin');
   });
 });
