@@ -470,12 +470,19 @@ export function writePreflightHeaders(approval: PreflightApproval, response: Hea
   writeHeaderLines(preflightHeaderLines(approval), response);
 }
 
-/** The `Access-Control-*` header lines of an approved actual request, flat (`[name, value, …]`). */
+/**
+ * The `Access-Control-*` header lines of an approved actual request, flat (`[name, value, …]`):
+ * one array of its final length per request, since every allowed request makes one.
+ */
 export function actualHeaderLines(approval: ActualApproval): string[] {
-  const lines = ['Access-Control-Allow-Origin', approval.allowOrigin];
-  if (approval.credentials) lines.push('Access-Control-Allow-Credentials', 'true');
-  if (approval.exposeHeaders !== undefined) lines.push('Access-Control-Expose-Headers', approval.exposeHeaders);
-  return lines;
+  const { allowOrigin, credentials, exposeHeaders } = approval;
+  const origin = 'Access-Control-Allow-Origin';
+  const withCredentials = 'Access-Control-Allow-Credentials';
+  if (exposeHeaders === undefined) return credentials ? [origin, allowOrigin, withCredentials, 'true'] : [origin, allowOrigin];
+  const exposed = 'Access-Control-Expose-Headers';
+  return credentials
+    ? [origin, allowOrigin, withCredentials, 'true', exposed, exposeHeaders]
+    : [origin, allowOrigin, exposed, exposeHeaders];
 }
 
 /** Writes the `Access-Control-*` headers of an approved actual request (`Vary` is written at send time). */
