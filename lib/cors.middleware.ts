@@ -43,9 +43,10 @@ function dependsOnOrigin(candidates: readonly CorsRoute[], settings: CorsRequest
 
 /**
  * Runs ahead of every middleware, guard, interceptor and route of the app. It answers preflights
- * with the policy of the handler the adapter would run for the requested method, puts CORS
- * headers on the raw response of every other cross-origin request (so 401s from auth guards,
- * thrown exceptions and 404s carry them), makes `Vary` right whoever writes the response, and
+ * with the policy of the handler the adapter would run for the requested method, decides the CORS
+ * headers of every other cross-origin request's response, which the `writeHead` hook adds to its
+ * head (so 401s from auth guards, thrown exceptions and 404s carry them), makes `Vary` right
+ * whoever writes the response, and
  * refuses a request that no candidate handler allows before the app's own guards run. Where
  * several handlers share a path (header or media-type versioning) and only some allow the
  * origin, the guard decides with the handler Nest selects.
