@@ -1,8 +1,18 @@
 // The writeHead hook (CORS headers and Vary) against a real Node server.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, ServerResponse, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { headersOnWriteHead, varyOnWriteHead } from './cors-head.hook.js';
+import { headersOnWriteHead, hookResponsePrototype, varyOnWriteHead } from './cors-head.hook.js';
+
+/** An app's own response prototype carrying the hook, as nest-cors sets Express's `app.response`. */
+const appResponse = Object.create(ServerResponse.prototype) as object;
+hookResponsePrototype(appResponse);
+
+/** Where the hook sits: on the response itself (Fastify), or on its app's prototype (Express). */
+const PLACEMENTS: Record<string, (response: ServerResponse) => void> = {
+  'hooked on the response': () => undefined,
+  "hooked on the app's response prototype": (response) => Object.setPrototypeOf(response, appResponse),
+};
 
 /** How a handler writes its response, each the way some framework or app code does it. */
 const WRITERS: Record<string, (response: ServerResponse) => void> = {
@@ -67,12 +77,13 @@ const EXPECTED: Record<string, string> = {
   'Origin already there, other case': 'origin',
 };
 
-describe('varyOnWriteHead on a real Node server', () => {
+describe.each(Object.keys(PLACEMENTS))('varyOnWriteHead on a real Node server, %s', (placement) => {
   let server: Server;
   let base: string;
 
   beforeAll(async () => {
     server = createServer((request, response) => {
+      PLACEMENTS[placement](response);
       const writer = WRITERS[decodeURIComponent((request.url ?? '/').slice(1))];
       varyOnWriteHead(response, 'Origin');
       if (request.headers['x-twice']) varyOnWriteHead(response, 'Origin, Access-Control-Request-Method');
@@ -137,13 +148,14 @@ const LINE_WRITERS: Record<string, (response: ServerResponse) => void> = {
   },
 };
 
-describe('headersOnWriteHead on a real Node server', () => {
+describe.each(Object.keys(PLACEMENTS))('headersOnWriteHead on a real Node server, %s', (placement) => {
   const LINES = ['Access-Control-Allow-Origin', 'https://a.example', 'Access-Control-Allow-Credentials', 'true'];
   let server: Server;
   let base: string;
 
   beforeAll(async () => {
     server = createServer((request, response) => {
+      PLACEMENTS[placement](response);
       const writer = LINE_WRITERS[decodeURIComponent((request.url ?? '/').slice(1))];
       headersOnWriteHead(response, LINES);
       varyOnWriteHead(response, 'Origin');
@@ -174,5 +186,32 @@ describe('headersOnWriteHead on a real Node server', () => {
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
     expect(response.headers.get('access-control-allow-credentials')).toBeNull();
     expect(response.headers.get('vary')).toBe('Origin');
+  });
+});
+
+describe("a response on the app's hooked prototype that nest-cors decided nothing for", () => {
+  it('is written as it would be without the hook', async () => {
+    const server = createServer((_request, response) => {
+      PLACEMENTS["hooked on the app's response prototype"](response);
+      response.setHeader('Vary', 'Accept');
+      response.writeHead(201, { 'content-type': 'text/plain' });
+      response.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      expect(response.status).toBe(201);
+      expect(await response.text()).toBe('ok');
+      expect(response.headers.get('vary')).toBe('Accept');
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("leaves Node's own ServerResponse.prototype alone", () => {
+    const writeHead = ServerResponse.prototype.writeHead;
+    hookResponsePrototype(ServerResponse.prototype);
+    expect(ServerResponse.prototype.writeHead).toBe(writeHead);
   });
 });

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import parseurl from 'parseurl';
 import { OrderedRouteMatcher, type OrderedRoute, type RouteMatcher, type RoutedRequest } from './core/route-matcher.js';
+import { hookResponsePrototype } from './cors-head.hook.js';
 import type { AdapterRequest, CorsPlatform, CorsRequestHandler } from './cors-platform.js';
 import { NestRouteJoin, type NestRoutes } from './nest-routes.reader.js';
 
@@ -41,6 +42,8 @@ export class ExpressPlatform implements CorsPlatform {
   constructor(private readonly adapter: ExpressAdapterLike) {}
 
   mount(handler: CorsRequestHandler): void {
+    const response = (this.adapter.getInstance() as { response?: object }).response;
+    if (response) hookResponsePrototype(response);
     this.adapter.use((request, response, next) =>
       handler({ request: request as unknown as AdapterRequest, raw: request, response, next, takeOver: noop }),
     );
