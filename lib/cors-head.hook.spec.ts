@@ -1,6 +1,6 @@
 // The writeHead hook (CORS headers and Vary) against a real Node server.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer, ServerResponse, type Server } from 'node:http';
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { headersOnWriteHead, hookResponsePrototype, varyOnWriteHead } from './cors-head.hook.js';
 
@@ -13,6 +13,26 @@ const PLACEMENTS: Record<string, (response: ServerResponse) => void> = {
   'hooked on the response': () => undefined,
   "hooked on the app's response prototype": (response) => Object.setPrototypeOf(response, appResponse),
 };
+
+/** Serves `handle` on loopback for the enclosing `describe`; the function returned gives its base URL. */
+function serving(handle: (request: IncomingMessage, response: ServerResponse) => void): () => string {
+  let server: Server;
+  let base = '';
+  beforeAll(async () => {
+    server = createServer(handle);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return () => base;
+}
+
+/** The writer a request names in its path. */
+function writerNamed<W>(request: IncomingMessage, writers: Record<string, W>): W {
+  return writers[decodeURIComponent((request.url ?? '/').slice(1))];
+}
 
 /** How a handler writes its response, each the way some framework or app code does it. */
 const WRITERS: Record<string, (response: ServerResponse) => void> = {
@@ -78,33 +98,21 @@ const EXPECTED: Record<string, string> = {
 };
 
 describe.each(Object.keys(PLACEMENTS))('varyOnWriteHead on a real Node server, %s', (placement) => {
-  let server: Server;
-  let base: string;
-
-  beforeAll(async () => {
-    server = createServer((request, response) => {
-      PLACEMENTS[placement](response);
-      const writer = WRITERS[decodeURIComponent((request.url ?? '/').slice(1))];
-      varyOnWriteHead(response, 'Origin');
-      if (request.headers['x-twice']) varyOnWriteHead(response, 'Origin, Access-Control-Request-Method');
-      writer(response);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-
-  afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
+  const base = serving((request, response) => {
+    PLACEMENTS[placement](response);
+    varyOnWriteHead(response, 'Origin');
+    if (request.headers['x-twice']) varyOnWriteHead(response, 'Origin, Access-Control-Request-Method');
+    writerNamed(request, WRITERS)(response);
   });
 
   it.each(Object.keys(WRITERS))('%s', async (name) => {
-    const response = await fetch(`${base}/${encodeURIComponent(name)}`);
+    const response = await fetch(`${base()}/${encodeURIComponent(name)}`);
     await response.arrayBuffer();
     expect(response.headers.get('vary')).toBe(EXPECTED[name]);
   });
 
   it('merges the names of a second call into one Vary line', async () => {
-    const response = await fetch(`${base}/${encodeURIComponent('setHeader before end')}`, { headers: { 'x-twice': '1' } });
+    const response = await fetch(`${base()}/${encodeURIComponent('setHeader before end')}`, { headers: { 'x-twice': '1' } });
     await response.arrayBuffer();
     expect(response.headers.get('vary')).toBe('Accept, Origin, Access-Control-Request-Method');
   });
@@ -150,29 +158,17 @@ const LINE_WRITERS: Record<string, (response: ServerResponse) => void> = {
 
 describe.each(Object.keys(PLACEMENTS))('headersOnWriteHead on a real Node server, %s', (placement) => {
   const LINES = ['Access-Control-Allow-Origin', 'https://a.example', 'Access-Control-Allow-Credentials', 'true'];
-  let server: Server;
-  let base: string;
-
-  beforeAll(async () => {
-    server = createServer((request, response) => {
-      PLACEMENTS[placement](response);
-      const writer = LINE_WRITERS[decodeURIComponent((request.url ?? '/').slice(1))];
-      headersOnWriteHead(response, LINES);
-      varyOnWriteHead(response, 'Origin');
-      // A second call replaces the lines, as the guard does for the handler Nest selected.
-      if (request.headers['x-refused']) headersOnWriteHead(response, []);
-      writer(response);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-
-  afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
+  const base = serving((request, response) => {
+    PLACEMENTS[placement](response);
+    headersOnWriteHead(response, LINES);
+    varyOnWriteHead(response, 'Origin');
+    // A second call replaces the lines, as the guard does for the handler Nest selected.
+    if (request.headers['x-refused']) headersOnWriteHead(response, []);
+    writerNamed(request, LINE_WRITERS)(response);
   });
 
   it.each(Object.keys(LINE_WRITERS))('%s', async (name) => {
-    const response = await fetch(`${base}/${encodeURIComponent(name)}`);
+    const response = await fetch(`${base()}/${encodeURIComponent(name)}`);
     await response.arrayBuffer();
     const own = name.startsWith('its own');
     expect(response.headers.get('access-control-allow-origin')).toBe(own ? 'https://own.example' : 'https://a.example');
@@ -181,7 +177,7 @@ describe.each(Object.keys(PLACEMENTS))('headersOnWriteHead on a real Node server
   });
 
   it('writes no lines after a second call replaced them with none', async () => {
-    const response = await fetch(`${base}/${encodeURIComponent('end with no header of its own')}`, { headers: { 'x-refused': '1' } });
+    const response = await fetch(`${base()}/${encodeURIComponent('end with no header of its own')}`, { headers: { 'x-refused': '1' } });
     await response.arrayBuffer();
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
     expect(response.headers.get('access-control-allow-credentials')).toBeNull();
@@ -190,23 +186,19 @@ describe.each(Object.keys(PLACEMENTS))('headersOnWriteHead on a real Node server
 });
 
 describe("a response on the app's hooked prototype that nest-cors decided nothing for", () => {
+  const base = serving((_request, response) => {
+    PLACEMENTS["hooked on the app's response prototype"](response);
+    response.setHeader('Vary', 'Accept');
+    response.writeHead(201, { 'content-type': 'text/plain' });
+    response.end('ok');
+  });
+
   it('is written as it would be without the hook', async () => {
-    const server = createServer((_request, response) => {
-      PLACEMENTS["hooked on the app's response prototype"](response);
-      response.setHeader('Vary', 'Accept');
-      response.writeHead(201, { 'content-type': 'text/plain' });
-      response.end('ok');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-      expect(response.status).toBe(201);
-      expect(await response.text()).toBe('ok');
-      expect(response.headers.get('vary')).toBe('Accept');
-      expect(response.headers.get('access-control-allow-origin')).toBeNull();
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+    const response = await fetch(`${base()}/`);
+    expect(response.status).toBe(201);
+    expect(await response.text()).toBe('ok');
+    expect(response.headers.get('vary')).toBe('Accept');
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it("leaves Node's own ServerResponse.prototype alone", () => {

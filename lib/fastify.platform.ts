@@ -164,8 +164,8 @@ export class FastifyPlatform implements CorsPlatform {
       nest,
       this.registered.map((route) => route.name),
     );
-    const routesByMethod = new Map<string, MethodRoute<T>[]>();
-    const storesByKey = new Map<string, RouteStore<T>>();
+    /** Per method, its routes by path and host, in registration order. */
+    const routesByMethod = new Map<string, Map<string, MethodRoute<T>>>();
     const methods = new Set<string>();
     for (const route of this.registered) {
       const all = route.methods.length > 1;
@@ -175,16 +175,13 @@ export class FastifyPlatform implements CorsPlatform {
       const key = `${route.url} ${String(route.host)}`;
       for (const method of route.methods) {
         if (!all) methods.add(method);
-        let store = storesByKey.get(`${method} ${key}`);
-        if (!store) {
-          storesByKey.set(`${method} ${key}`, (store = { entries: [], handlers: [] }));
-          let routes = routesByMethod.get(method);
-          if (!routes) routesByMethod.set(method, (routes = []));
-          routes.push({ key, url: route.url, host: route.host, store });
-        }
+        let routes = routesByMethod.get(method);
+        if (!routes) routesByMethod.set(method, (routes = new Map()));
+        let methodRoute = routes.get(key);
+        if (!methodRoute) routes.set(key, (methodRoute = { key, url: route.url, host: route.host, store: { entries: [], handlers: [] } }));
         if (index !== undefined) {
-          store.entries.push(entries[index]);
-          store.handlers.push(nest.handlers[index]);
+          methodRoute.store.entries.push(entries[index]);
+          methodRoute.store.handlers.push(nest.handlers[index]);
         }
       }
     }
@@ -192,7 +189,8 @@ export class FastifyPlatform implements CorsPlatform {
     const treeOf = new Map<string, string>();
     const trees: { readonly method: string; readonly routes: readonly MethodRoute<T>[]; readonly stores: Map<string, RouteStore<T>>[] }[] =
       [];
-    for (const [method, routes] of routesByMethod) {
+    for (const [method, byKey] of routesByMethod) {
+      const routes = [...byKey.values()];
       let tree = trees.find((candidate) => sameRoutes(candidate.routes, routes));
       if (!tree) trees.push((tree = { method, routes, stores: routes.map(() => new Map()) }));
       treeOf.set(method, tree.method);
