@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { headersOnWriteHead, hookResponsePrototype, varyOnWriteHead } from './cors-head.hook.js';
+import { headersOnWriteHead, hookResponsePrototype, recordedRequest, recordOnWriteHead, varyOnWriteHead } from './cors-head.hook.js';
+import type { CorsRequestState } from './cors-request-state.js';
 
 /** An app's own response prototype carrying the hook, as nest-cors sets Express's `app.response`. */
 const appResponse = Object.create(ServerResponse.prototype) as object;
@@ -162,6 +163,7 @@ describe.each(Object.keys(PLACEMENTS))('headersOnWriteHead on a real Node server
     PLACEMENTS[placement](response);
     headersOnWriteHead(response, LINES);
     varyOnWriteHead(response, 'Origin');
+    if (request.headers['x-wrapped']) wrapWriteHead(response);
     // A second call replaces the lines, as the guard does for the handler Nest selected.
     if (request.headers['x-refused']) headersOnWriteHead(response, []);
     writerNamed(request, LINE_WRITERS)(response);
@@ -182,6 +184,57 @@ describe.each(Object.keys(PLACEMENTS))('headersOnWriteHead on a real Node server
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
     expect(response.headers.get('access-control-allow-credentials')).toBeNull();
     expect(response.headers.get('vary')).toBe('Origin');
+  });
+
+  it.each([
+    ['keeps', {}, 'https://a.example'],
+    ['replaces', { 'x-refused': '1' }, null],
+  ])('%s the lines once when app middleware wrapped writeHead between the two calls', async (_, headers, allowOrigin) => {
+    const response = await fetch(`${base()}/${encodeURIComponent('end with no header of its own')}`, {
+      headers: { 'x-wrapped': '1', ...headers },
+    });
+    await response.arrayBuffer();
+    expect(response.headers.get('x-wrapper-calls')).toBe('1');
+    expect(response.headers.get('access-control-allow-origin')).toBe(allowOrigin);
+    expect(response.headers.get('vary')).toBe('Origin');
+  });
+});
+
+/** Wraps `writeHead` with a function of the response's own, as `on-headers` (compression, sessions) does. */
+function wrapWriteHead(response: ServerResponse): void {
+  const writeHead = response.writeHead;
+  let calls = 0;
+  response.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    this.setHeader('X-Wrapper-Calls', String(++calls));
+    return (writeHead as (...args: unknown[]) => ServerResponse).apply(this, args);
+  } as ServerResponse['writeHead'];
+}
+
+describe.each(Object.keys(PLACEMENTS))('recordOnWriteHead on a real Node server, %s', (placement) => {
+  const base = serving((request, response) => {
+    PLACEMENTS[placement](response);
+    if (request.url === '/recorded') {
+      varyOnWriteHead(response, 'Accept-Encoding');
+      const state = { origin: 'https://a.example', candidates: [] } as unknown as CorsRequestState;
+      recordOnWriteHead(response, 'Origin', ['Access-Control-Allow-Origin', 'https://a.example'], state);
+      response.setHeader('X-Recorded', recordedRequest(response) === state ? 'same' : 'other');
+    } else response.setHeader('X-Recorded', String(recordedRequest(response)));
+    response.end('ok');
+  });
+
+  it('adds its Vary names and lines to the head and keeps the state for the guard', async () => {
+    const response = await fetch(`${base()}/recorded`);
+    await response.arrayBuffer();
+    expect(response.headers.get('x-recorded')).toBe('same');
+    expect(response.headers.get('vary')).toBe('Accept-Encoding, Origin');
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://a.example');
+  });
+
+  it('has no state for a response nothing was recorded for', async () => {
+    const response = await fetch(`${base()}/other`);
+    await response.arrayBuffer();
+    expect(response.headers.get('x-recorded')).toBe('undefined');
+    expect(response.headers.get('vary')).toBeNull();
   });
 });
 

@@ -1,11 +1,13 @@
 // Completes the response head with CORS headers and Vary when it is written.
 import { ServerResponse, type OutgoingHttpHeaders } from 'node:http';
 import { appendVary } from './core/vary.js';
+import type { CorsRequestState } from './cors-request-state.js';
 
-/** What the hook adds to one response's head. */
+/** What the hook adds to one response's head, and what the request handler decided for the guard. */
 interface HeadState {
   vary: string | undefined;
   lines: readonly string[] | undefined;
+  request: CorsRequestState | undefined;
   /** The `writeHead` the hook replaced on the response itself; none where its prototype carries the hook. */
   readonly writeHead: ServerResponse['writeHead'] | undefined;
 }
@@ -23,7 +25,8 @@ type HookedResponse = ServerResponse & {
 /**
  * The states of responses whose prototype carries the hook. Express gives every response its
  * app's own prototype (`app.response`), and V8 then makes adding a property to one slow: about
- * 3 µs each, measured, against 0.02 µs on a plain Node response. So those get no property at all.
+ * 3 µs each, measured, against 0.02 µs on a plain Node response. So those get no property at all,
+ * and neither do their requests: the guard's state is kept here too.
  */
 const PROTOTYPE_HOOKED = new WeakMap<ServerResponse, HeadState>();
 
@@ -35,9 +38,11 @@ const PROTOTYPE_HOOKED = new WeakMap<ServerResponse, HeadState>();
  */
 export function varyOnWriteHead(response: ServerResponse, names: string): void {
   const state = hook(response);
-  if (!state) return;
-  const current = state.vary;
-  state.vary = current === undefined || current === names ? names : appendVary(current, names);
+  if (state) state.vary = mergedVary(state.vary, names);
+}
+
+function mergedVary(current: string | undefined, names: string): string {
+  return current === undefined || current === names ? names : appendVary(current, names);
 }
 
 /**
@@ -53,6 +58,29 @@ export function headersOnWriteHead(response: ServerResponse, lines: readonly str
 }
 
 /**
+ * Records what the request handler decided for a cross-origin request it lets through, in one
+ * step: the `Vary` names and CORS header lines its head gets (either may be `undefined`), and the
+ * state the guard reads back with {@link recordedRequest}.
+ */
+export function recordOnWriteHead(
+  response: ServerResponse,
+  vary: string | undefined,
+  lines: readonly string[] | undefined,
+  request: CorsRequestState,
+): void {
+  const state = hook(response);
+  if (!state) return;
+  if (vary !== undefined) state.vary = mergedVary(state.vary, vary);
+  if (lines !== undefined) state.lines = lines;
+  state.request = request;
+}
+
+/** What the request handler recorded with {@link recordOnWriteHead} for the response's request. */
+export function recordedRequest(response: ServerResponse): CorsRequestState | undefined {
+  return stateOf(response as HookedResponse)?.request;
+}
+
+/**
  * Puts the hook on a prototype every response of an app shares (Express's `app.response`), once:
  * its responses are then hooked without a property of their own. Never for Node's own
  * `ServerResponse.prototype`, which every server in the process shares.
@@ -64,8 +92,12 @@ export function hookResponsePrototype(prototype: object): void {
   hooked.writeHead = writeHeadWithCors as ServerResponse['writeHead'];
 }
 
+/**
+ * Asks the prototype first: on an Express response that finds the hook one step up, where looking
+ * for a property the response lacks would walk its whole prototype chain.
+ */
 function stateOf(response: HookedResponse): HeadState | undefined {
-  return response[HEAD_STATE] ?? PROTOTYPE_HOOKED.get(response);
+  return response[PROTOTYPE_WRITE_HEAD] === undefined ? response[HEAD_STATE] : PROTOTYPE_HOOKED.get(response);
 }
 
 /**
@@ -78,12 +110,12 @@ function hook(response: ServerResponse): HeadState | undefined {
   const existing = stateOf(hooked);
   if (existing) return existing;
   if (response.headersSent) return undefined;
-  if (response.writeHead === writeHeadWithCors) {
-    const state: HeadState = { vary: undefined, lines: undefined, writeHead: undefined };
+  if (hooked[PROTOTYPE_WRITE_HEAD] !== undefined) {
+    const state: HeadState = { vary: undefined, lines: undefined, request: undefined, writeHead: undefined };
     PROTOTYPE_HOOKED.set(response, state);
     return state;
   }
-  const state: HeadState = { vary: undefined, lines: undefined, writeHead: response.writeHead };
+  const state: HeadState = { vary: undefined, lines: undefined, request: undefined, writeHead: response.writeHead };
   hooked[HEAD_STATE] = state;
   response.writeHead = writeHeadWithCors as ServerResponse['writeHead'];
   return state;

@@ -4,11 +4,11 @@ import type { IncomingMessage } from 'node:http';
 import { actualHeaderLines, decideActual, type ActualDecision } from './core/cors-decision.js';
 import { targetPathOf } from './core/route-matcher.js';
 import { shown } from './cors-decision.log.js';
-import { headersOnWriteHead } from './cors-head.hook.js';
+import { headersOnWriteHead, recordedRequest } from './cors-head.hook.js';
 import { CorsPolicyRegistry } from './cors-policy.registry.js';
 import { REJECTED_REQUEST_MESSAGE } from './cors-responses.js';
 import { rawRequest, rawResponse } from './cors-http.util.js';
-import { getCorsState, type CorsRequestState } from './cors-request-state.js';
+import type { CorsRequestState } from './cors-request-state.js';
 
 /** No header lines: the selected handler's policy refuses the origin. */
 const NO_LINES: readonly string[] = [];
@@ -26,12 +26,12 @@ export class CorsGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const request = rawRequest(context);
-    const state = getCorsState(request);
+    const response = rawResponse(context);
+    const state = recordedRequest(response);
     if (!state) return true;
     const route = state.snapshot.routeFor(context.getClass(), context.getHandler());
     if (!route || (state.candidates.length === 1 && state.candidates[0] === route)) return true;
-    const response = rawResponse(context);
+    const request = rawRequest(context);
     const decision = decideActual([route], request.method ?? 'GET', state.origin, request);
     const apply = (resolved: ActualDecision) => {
       headersOnWriteHead(response, resolved.allowed ? actualHeaderLines(resolved) : NO_LINES);

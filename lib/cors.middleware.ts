@@ -18,9 +18,8 @@ import { shown } from './cors-decision.log.js';
 import type { CorsExchange } from './cors-platform.js';
 import { CorsPolicyRegistry } from './cors-policy.registry.js';
 import { endApprovedPreflight, endRefusal } from './cors-responses.js';
-import { setCorsState } from './cors-request-state.js';
 import { NO_HANDLER_FOR_METHOD, type CorsRequestSettings, type CorsSnapshot } from './cors-snapshot.js';
-import { headersOnWriteHead, varyOnWriteHead } from './cors-head.hook.js';
+import { recordOnWriteHead, varyOnWriteHead } from './cors-head.hook.js';
 
 /**
  * The response header that carries, with `debug: true`, why the request was refused or why the
@@ -39,6 +38,11 @@ const CREDENTIALS_REFUSED = 'credentials not allowed for this route';
  */
 function dependsOnOrigin(candidates: readonly CorsRoute[], settings: CorsRequestSettings): boolean {
   return settings.rejectDisallowedOrigins ? candidates.length > 0 : candidates.some((route) => route.policy.enabled);
+}
+
+/** A request, for the debug log: method, path without the query, and origin. */
+function describeRequest(raw: CorsExchange['raw'], origin: string): string {
+  return `request ${shown(raw.method ?? 'GET')} ${shown(targetPathOf(raw.url ?? '/'))} from ${shown(origin)}`;
 }
 
 /**
@@ -115,35 +119,45 @@ export class CorsMiddleware {
   }
 
   private actual(exchange: CorsExchange, snapshot: CorsSnapshot, origin: string, method: string): void {
-    const { raw, response } = exchange;
     const candidates = snapshot.candidatesFor(method, exchange.request);
     if (candidates.length === 0) return exchange.next();
-    const describe = () => `request ${shown(method)} ${shown(targetPathOf(raw.url ?? '/'))} from ${shown(origin)}`;
+    const decision = decideActual(candidates, method, origin, exchange.raw);
+    if ('then' in decision) decision.then((resolved) => this.finishActual(exchange, snapshot, origin, candidates, resolved), exchange.next);
+    else this.finishActual(exchange, snapshot, origin, candidates, decision);
+  }
+
+  private finishActual(
+    exchange: CorsExchange,
+    snapshot: CorsSnapshot,
+    origin: string,
+    candidates: readonly CorsRoute[],
+    decision: ActualDecision,
+  ): void {
+    const { raw, response } = exchange;
+    const vary = dependsOnOrigin(candidates, snapshot.settings) ? 'Origin' : undefined;
     // Among several candidates the guard decides with the handler Nest selects, and counts it.
     const counted = candidates.length === 1;
-    const finish = (decision: ActualDecision) => {
-      if (dependsOnOrigin(candidates, snapshot.settings)) varyOnWriteHead(response, 'Origin');
-      if (decision.allowed) {
-        if (counted) this.registry.metrics?.record('actual', decision.route, undefined);
-        const log = this.registry.log;
-        if (log.enabled) log.allowed(`${origin}\n${decision.route.name}\nrequest`, `Allowed ${describe()} (policy ${decision.route.name})`);
-        if (!decision.credentials && snapshot.options.debug === true && raw.headers.cookie !== undefined)
-          response.setHeader(REASON_HEADER, CREDENTIALS_REFUSED);
-        headersOnWriteHead(response, actualHeaderLines(decision));
-        setCorsState(raw, { snapshot, origin, candidates });
-        return exchange.next();
-      }
-      if (!snapshot.settings.rejectDisallowedOrigins) {
-        if (counted) this.registry.metrics?.record('actual', decision.route, decision.code);
-        this.registry.log.refused(origin, decision, () => `Sent without CORS headers: ${describe()}`);
-        setCorsState(raw, { snapshot, origin, candidates });
-        return exchange.next();
-      }
-      this.refuse(exchange, snapshot, undefined, decision, describe);
-    };
-    const decision = decideActual(candidates, method, origin, raw);
-    if ('then' in decision) decision.then(finish, exchange.next);
-    else finish(decision);
+    if (decision.allowed) {
+      if (counted) this.registry.metrics?.record('actual', decision.route, undefined);
+      const log = this.registry.log;
+      if (log.enabled)
+        log.allowed(
+          `${origin}\n${decision.route.name}\nrequest`,
+          `Allowed ${describeRequest(raw, origin)} (policy ${decision.route.name})`,
+        );
+      if (!decision.credentials && snapshot.options.debug === true && raw.headers.cookie !== undefined)
+        response.setHeader(REASON_HEADER, CREDENTIALS_REFUSED);
+      recordOnWriteHead(response, vary, actualHeaderLines(decision), { snapshot, origin, candidates });
+      return exchange.next();
+    }
+    if (!snapshot.settings.rejectDisallowedOrigins) {
+      if (counted) this.registry.metrics?.record('actual', decision.route, decision.code);
+      this.registry.log.refused(origin, decision, () => `Sent without CORS headers: ${describeRequest(raw, origin)}`);
+      recordOnWriteHead(response, vary, undefined, { snapshot, origin, candidates });
+      return exchange.next();
+    }
+    if (vary !== undefined) varyOnWriteHead(response, vary);
+    this.refuse(exchange, snapshot, undefined, decision, () => describeRequest(raw, origin));
   }
 
   /** Answers 403 without CORS headers: a refused preflight (plain text) or request (Nest's JSON). */
