@@ -30,6 +30,10 @@ export type AdapterName = (typeof ADAPTERS)[number];
  *   100 wildcard-subdomain patterns;
  * - `shape`: the small app without CORS plus a do-nothing global guard and a do-nothing global
  *   interceptor, the floor of the guard-and-interceptor shape nest-cors keeps by default;
+ * - `shape-headers`: `shape` plus the three headers nest-cors sends an allowed GET
+ *   (`Access-Control-Allow-Origin` echoing the `Origin`, `Access-Control-Allow-Credentials`,
+ *   `Vary: Origin`), written to every response, unchecked, from where nest-cors mounts, in the
+ *   cheapest way each adapter offers: what any CORS layer costs in the requested shape;
  * - `mount-only`: the small app without CORS plus a do-nothing request handler mounted where
  *   nest-cors mounts its own (Express: `app.use()` when the adapter is created; Fastify: the
  *   adapter's first `onRequest` hook).
@@ -42,6 +46,7 @@ export const VARIANTS = [
   'nest-cors-no-interceptor',
   'nest-cors-big',
   'shape',
+  'shape-headers',
   'mount-only',
 ] as const;
 export type VariantName = (typeof VARIANTS)[number];
@@ -67,6 +72,7 @@ export async function createVariantApp(adapter: AdapterName, variant: VariantNam
       : await NestFactory.create(rootModule, new FastifyAdapter(), { logger: false });
   if (variant === 'builtin') app.enableCors(SMALL_APP_CORS_OPTIONS);
   if (variant === 'mount-only') mountDoNothing(app, adapter);
+  if (variant === 'shape-headers') mountHeaderWriter(app, adapter);
   return app;
 }
 
@@ -86,14 +92,45 @@ class DoNothingInterceptor implements NestInterceptor {
   }
 }
 
+/** The parts of Nest's adapters used to mount a handler where nest-cors mounts its own. */
+interface MountingAdapter {
+  use(handler: (request: IncomingMessage, response: ServerResponse, next: () => void) => void): void;
+  setOnRequestHook(hook: (request: IncomingMessage, reply: FastifyHeaderSetter, done: () => void) => void): void;
+}
+
+interface FastifyHeaderSetter {
+  header(name: string, value: string): unknown;
+}
+
 /** A request handler that only passes the request on, mounted the way nest-cors mounts its own. */
 function mountDoNothing(app: INestApplication, adapter: AdapterName): void {
-  const http = app.getHttpAdapter() as unknown as {
-    use(handler: (request: IncomingMessage, response: ServerResponse, next: () => void) => void): void;
-    setOnRequestHook(hook: (request: unknown, reply: unknown, done: () => void) => void): void;
-  };
+  const http = app.getHttpAdapter() as unknown as MountingAdapter;
   if (adapter === 'express') http.use((_request, _response, next) => next());
   else http.setOnRequestHook((_request, _reply, done) => done());
+}
+
+/**
+ * Adds nest-cors's three allowed-GET headers to every response, mounted the way nest-cors mounts:
+ * Express sets each header, Fastify's `reply.header()` puts them in the headers object it hands
+ * to `writeHead`, as nest-cors does.
+ */
+function mountHeaderWriter(app: INestApplication, adapter: AdapterName): void {
+  const http = app.getHttpAdapter() as unknown as MountingAdapter;
+  if (adapter === 'express') {
+    http.use((request, response, next) => {
+      response.setHeader('Access-Control-Allow-Origin', request.headers.origin ?? '');
+      response.setHeader('Access-Control-Allow-Credentials', 'true');
+      response.setHeader('Vary', 'Origin');
+      next();
+    });
+  } else {
+    http.setOnRequestHook((request, reply, done) => {
+      reply.header('Access-Control-Allow-Origin', (request as unknown as { headers: IncomingMessage['headers'] }).headers.origin ?? '');
+      reply.header('Access-Control-Allow-Credentials', 'true');
+      reply.header('Vary', 'Origin');
+      done();
+    });
+  }
 }
 
 function rootModuleOf(variant: VariantName): Type {
@@ -103,6 +140,7 @@ function rootModuleOf(variant: VariantName): Type {
     case 'mount-only':
       return moduleNamed('SmallAppModule', { controllers: SMALL_APP_CONTROLLERS });
     case 'shape':
+    case 'shape-headers':
       return moduleNamed('ShapeSmallAppModule', {
         controllers: SMALL_APP_CONTROLLERS,
         providers: [

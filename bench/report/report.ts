@@ -52,6 +52,8 @@ const THROUGHPUT_COMPARISONS: readonly ThroughputComparison[] = [
   { workload: 'allowed GET', numerator: 'nest-cors', denominator: 'none' },
   { workload: 'allowed GET', numerator: 'nest-cors', denominator: 'builtin' },
   { workload: 'allowed GET', numerator: 'shape', denominator: 'none' },
+  { workload: 'allowed GET', numerator: 'shape-headers', denominator: 'shape' },
+  { workload: 'allowed GET', numerator: 'nest-cors', denominator: 'shape-headers' },
   { workload: 'allowed GET', numerator: 'nest-cors-no-interceptor', denominator: 'none' },
   { workload: 'allowed GET', numerator: 'builtin', denominator: 'none' },
   { workload: 'allowed GET', numerator: 'none-big', denominator: 'none' },
