@@ -110,14 +110,19 @@ function hook(response: ServerResponse): HeadState | undefined {
   const existing = stateOf(hooked);
   if (existing) return existing;
   if (response.headersSent) return undefined;
-  if (hooked[PROTOTYPE_WRITE_HEAD] !== undefined) {
-    const state: HeadState = { vary: undefined, lines: undefined, request: undefined, writeHead: undefined };
+  const onPrototype = hooked[PROTOTYPE_WRITE_HEAD] !== undefined;
+  const state: HeadState = {
+    vary: undefined,
+    lines: undefined,
+    request: undefined,
+    writeHead: onPrototype ? undefined : response.writeHead,
+  };
+  if (onPrototype) {
     PROTOTYPE_HOOKED.set(response, state);
-    return state;
+  } else {
+    hooked[HEAD_STATE] = state;
+    response.writeHead = writeHeadWithCors as ServerResponse['writeHead'];
   }
-  const state: HeadState = { vary: undefined, lines: undefined, request: undefined, writeHead: response.writeHead };
-  hooked[HEAD_STATE] = state;
-  response.writeHead = writeHeadWithCors as ServerResponse['writeHead'];
   return state;
 }
 

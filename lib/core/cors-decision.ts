@@ -454,10 +454,14 @@ function decideUnion(candidates: readonly CorsRoute[], method: string, origin: s
   };
 }
 
+/** The header names preflights and actual requests share (Fetch, "HTTP responses"). */
+const ALLOW_ORIGIN = 'Access-Control-Allow-Origin';
+const ALLOW_CREDENTIALS = 'Access-Control-Allow-Credentials';
+
 /** The `Access-Control-*` header lines of an approved preflight, flat (`[name, value, …]`), for one `writeHead`. */
 export function preflightHeaderLines(approval: PreflightApproval): string[] {
-  const lines = ['Access-Control-Allow-Origin', approval.allowOrigin];
-  if (approval.credentials) lines.push('Access-Control-Allow-Credentials', 'true');
+  const lines = [ALLOW_ORIGIN, approval.allowOrigin];
+  if (approval.credentials) lines.push(ALLOW_CREDENTIALS, 'true');
   lines.push('Access-Control-Allow-Methods', approval.allowMethods);
   if (approval.allowHeaders !== undefined) lines.push('Access-Control-Allow-Headers', approval.allowHeaders);
   if (approval.maxAge !== undefined) lines.push('Access-Control-Max-Age', `${approval.maxAge}`);
@@ -476,13 +480,12 @@ export function writePreflightHeaders(approval: PreflightApproval, response: Hea
  */
 export function actualHeaderLines(approval: ActualApproval): string[] {
   const { allowOrigin, credentials, exposeHeaders } = approval;
-  const origin = 'Access-Control-Allow-Origin';
-  const withCredentials = 'Access-Control-Allow-Credentials';
-  if (exposeHeaders === undefined) return credentials ? [origin, allowOrigin, withCredentials, 'true'] : [origin, allowOrigin];
-  const exposed = 'Access-Control-Expose-Headers';
+  if (exposeHeaders === undefined)
+    return credentials ? [ALLOW_ORIGIN, allowOrigin, ALLOW_CREDENTIALS, 'true'] : [ALLOW_ORIGIN, allowOrigin];
+  const expose = 'Access-Control-Expose-Headers';
   return credentials
-    ? [origin, allowOrigin, withCredentials, 'true', exposed, exposeHeaders]
-    : [origin, allowOrigin, exposed, exposeHeaders];
+    ? [ALLOW_ORIGIN, allowOrigin, ALLOW_CREDENTIALS, 'true', expose, exposeHeaders]
+    : [ALLOW_ORIGIN, allowOrigin, expose, exposeHeaders];
 }
 
 /** Writes the `Access-Control-*` headers of an approved actual request (`Vary` is written at send time). */
